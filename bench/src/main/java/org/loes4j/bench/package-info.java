@@ -1,0 +1,2 @@
+/** Benchmarks. */
+package org.loes4j.bench;

@@ -1,0 +1,82 @@
+package org.loes4j.cli;
+
+import java.io.PrintWriter;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of {@code loes}. Exit codes: 0 success, 2 bad input or usage (one line on stderr naming
+ * the problem), 1 an internal error.
+ */
+@Command(name = "loes",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Find which layers of an encoder carry a task, and train probes on them.",
+        subcommands = {DoctorCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    /** Exit code for bad input and usage errors. */
+    public static final int EXIT_BAD_INPUT = 2;
+    /** Exit code for internal errors. */
+    public static final int EXIT_INTERNAL = 1;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI with the given streams and returns the exit code (tests call this). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        configureLogging();
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof BadInputException) {
+                commandLine.getErr().println("loes: error: " + ex.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            commandLine.getErr().println("loes: internal error: " + ex);
+            ex.printStackTrace(commandLine.getErr());
+            return EXIT_INTERNAL;
+        });
+        cl.setParameterExceptionHandler((ex, args1) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("loes: error: " + ex.getMessage());
+            c.getErr().println("Try 'loes " + (c.getCommandName().equals("loes") ? "" : c.getCommandName() + " ")
+                    + "--help'.");
+            return EXIT_BAD_INPUT;
+        });
+        return cl.execute(args);
+    }
+
+    /** One line per record on stderr: {@code [loes] INFO message}. */
+    private static void configureLogging() {
+        Logger root = Logger.getLogger("");
+        for (var h : root.getHandlers()) {
+            root.removeHandler(h);
+        }
+        ConsoleHandler h = new ConsoleHandler();
+        h.setFormatter(new Formatter() {
+            @Override
+            public String format(LogRecord r) {
+                return "[loes] " + r.getLevel().getName() + " " + formatMessage(r) + System.lineSeparator();
+            }
+        });
+        h.setLevel(Level.ALL);
+        root.addHandler(h);
+        root.setLevel(Boolean.getBoolean("loes4j.quiet") ? Level.WARNING : Level.INFO);
+    }
+}

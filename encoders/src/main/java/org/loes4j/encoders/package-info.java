@@ -1,0 +1,2 @@
+/** Encoders (BERT family) and their tokenizers. */
+package org.loes4j.encoders;

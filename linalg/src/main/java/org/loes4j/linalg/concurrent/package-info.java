@@ -1,0 +1,2 @@
+/** The library-owned executor. */
+package org.loes4j.linalg.concurrent;

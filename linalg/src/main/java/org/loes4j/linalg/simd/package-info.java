@@ -1,0 +1,2 @@
+/** The Vector API backend. */
+package org.loes4j.linalg.simd;

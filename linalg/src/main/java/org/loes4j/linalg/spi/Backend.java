@@ -1,0 +1,41 @@
+package org.loes4j.linalg.spi;
+
+import java.util.Map;
+
+/**
+ * A provider of linear-algebra kernels: the scalar reference, the Vector API, and (in
+ * {@code native-bindings}) LibTorch and CUDA. Found with {@link java.util.ServiceLoader}; the process
+ * chooses one per run (see {@code org.loes4j.linalg.Backends}) and every kernel the chosen backend lacks
+ * is taken from the next available backend in priority order, down to the scalar reference, which has
+ * them all.
+ *
+ * <p>Kernels take whole matrices, never element callbacks, so a backend may run them anywhere.
+ */
+public interface Backend {
+
+    /** Short stable name used by {@code -Dloes4j.backend=NAME} and {@code --backend NAME}. */
+    String name();
+
+    /** One line for humans. */
+    String description();
+
+    /**
+     * Whether this backend can run in this process, and why not. Must not throw and must be cheap after
+     * the first call (implementations cache it).
+     */
+    Availability availability();
+
+    /** Order of preference among available backends for {@code auto}: higher first. */
+    int priority();
+
+    /**
+     * This backend's implementation of a kernel type, or {@code null} when it lacks it (the chain then
+     * asks the next backend). Only called when {@link #availability()} is available.
+     */
+    <K extends Kernel> K kernel(Class<K> type);
+
+    /** Facts for {@code loes doctor}: vector width, device, library version... Empty by default. */
+    default Map<String, String> details() {
+        return Map.of();
+    }
+}

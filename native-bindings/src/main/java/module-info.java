@@ -1,0 +1,8 @@
+/**
+ * Native backends for the linalg interface, bound with Java FFM (no JNI): LibTorch's C shim and CUDA
+ * (cudart, cuBLAS, cuSOLVER). Nothing in linalg, selection or training depends on this module at compile
+ * time; it plugs in through {@link java.util.ServiceLoader}.
+ */
+module org.loes4j.nativebindings {
+    requires org.loes4j.linalg;
+}

@@ -1,0 +1,2 @@
+/** LOES: layer-wise optimal embedding selection. */
+package org.loes4j.selection;

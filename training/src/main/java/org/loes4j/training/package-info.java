@@ -1,0 +1,2 @@
+/** Training of adapters and probes on selected layers. */
+package org.loes4j.training;
