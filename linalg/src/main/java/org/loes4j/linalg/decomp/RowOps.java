@@ -27,8 +27,24 @@ public interface RowOps {
     void axpy2(int n, double a1, double[] x1, int x1o, double a2, double[] x2, int x2o, double[] y, int yo);
 
     /**
-     * Plane rotation of two rows of z (each n long, at offsets {@code io} and {@code jo}, not
-     * overlapping): {@code (zi, zj) <- (c zi - s zj, s zi + c zj)}.
+     * The fused row step of the tridiagonal reduction: first the pending rank-2 update
+     * {@code row[ro + k] += a1 * x1[x1o + k] + a2 * x2[x2o + k]}, then, on the updated row, the symmetric
+     * matrix-vector step of {@link #dotAndAxpy}: {@code y[yo + k] += alpha * row[ro + k]} and returns
+     * {@code sum_k row[ro + k] * v[vo + k]}, k &lt; n. One pass over the row instead of two.
      */
-    void rotate(int n, double c, double s, double[] z, int io, int jo);
+    double updateDotAndAxpy(int n, double[] row, int ro, double a1, double[] x1, int x1o, double a2, double[] x2,
+            int x2o, double[] v, int vo, double alpha, double[] y, int yo);
+
+    /**
+     * Applies the rotations of one QL sweep to the rows of {@code zt} (each row n long, row r at offset
+     * {@code r * n}): for i = hi - 1 down to lo, rows (i, i+1) get
+     * {@code (zi, zi1) <- (c[i] zi - s[i] zi1, s[i] zi + c[i] zi1)}.
+     */
+    void rotateSweep(int n, int lo, int hi, double[] c, double[] s, double[] zt);
+
+    /**
+     * How many tasks the O(n^2)-per-step passes of the solver may be split into on the library executor
+     * ({@link org.loes4j.linalg.concurrent.LinalgExecutor}); 1 means run on the calling thread.
+     */
+    int parallelTasks();
 }

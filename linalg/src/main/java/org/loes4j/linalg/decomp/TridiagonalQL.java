@@ -7,9 +7,10 @@ package org.loes4j.linalg.decomp;
  * <p>For the unreduced block {@code l..m} at the top of what remains, one QL step with shift sigma (the
  * eigenvalue of the leading 2 x 2 block {@code [d_l e_l; e_l d_{l+1}]} nearer {@code d_l}) is done
  * implicitly: a plane rotation in the plane (m-1, m) is chosen from {@code d_m - sigma} and the
- * resulting bulge is chased up to row l by rotations in planes (i, i+1), i = m-1 .. l. Each rotation is
- * also applied to two rows of the accumulated {@code ZT} when eigenvectors are wanted (row-major, so
- * the O(n) update per rotation is contiguous). An off-diagonal {@code e_m} counts as zero, splitting
+ * resulting bulge is chased up to row l by rotations in planes (i, i+1), i = m-1 .. l. When
+ * eigenvectors are wanted the sweep's rotations are recorded and then applied together to the rows of
+ * the accumulated {@code ZT} ({@link RowOps#rotateSweep}: row-major, so contiguous, and a backend can
+ * apply a whole sweep to one strip of columns at a time). An off-diagonal {@code e_m} counts as zero, splitting
  * the matrix, once {@code |e_m| <= eps (|d_m| + |d_{m+1}|)} or {@code |e_m| <= eps ||T||} with
  * {@code ||T|| = max_i (|d_i| + |e_i|)}. The second, normwise, test is needed for clusters of eigenvalues
  * near zero (rank-deficient Gram matrices): there the rounding the bulge chase leaks in from the large
@@ -48,6 +49,8 @@ public final class TridiagonalQL {
             norm = Math.max(norm, Math.abs(d[i]) + Math.abs(e[i]));
         }
         double negligible = Math.max(EPS * norm, Double.MIN_NORMAL);
+        double[] cs = zt == null ? null : new double[n];
+        double[] sn = zt == null ? null : new double[n];
         for (int l = 0; l < n; l++) {
             int iterations = 0;
             while (true) {
@@ -85,6 +88,9 @@ public final class TridiagonalQL {
                         d[i + 1] -= p;
                         e[m] = 0;
                         split = true;
+                        if (zt != null) {
+                            ops.rotateSweep(n, i + 1, m, cs, sn, zt);
+                        }
                         break;
                     }
                     s = f / r;
@@ -95,11 +101,15 @@ public final class TridiagonalQL {
                     d[i + 1] = g + p;
                     g = c * r - b;
                     if (zt != null) {
-                        ops.rotate(n, c, s, zt, i * n, (i + 1) * n);
+                        cs[i] = c;
+                        sn[i] = s;
                     }
                 }
                 if (split) {
                     continue;
+                }
+                if (zt != null) {
+                    ops.rotateSweep(n, l, m, cs, sn, zt);
                 }
                 d[l] -= p;
                 e[l] = g;

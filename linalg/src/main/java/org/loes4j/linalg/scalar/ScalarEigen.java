@@ -63,13 +63,37 @@ public final class ScalarEigen implements EigenKernel {
         }
 
         @Override
-        public void rotate(int n, double c, double s, double[] z, int io, int jo) {
+        public double updateDotAndAxpy(int n, double[] row, int ro, double a1, double[] x1, int x1o, double a2,
+                double[] x2, int x2o, double[] v, int vo, double alpha, double[] y, int yo) {
+            double s = 0;
             for (int k = 0; k < n; k++) {
-                double zi = z[io + k];
-                double zj = z[jo + k];
-                z[io + k] = c * zi - s * zj;
-                z[jo + k] = s * zi + c * zj;
+                double r = row[ro + k] + a1 * x1[x1o + k] + a2 * x2[x2o + k];
+                row[ro + k] = r;
+                s += r * v[vo + k];
+                y[yo + k] += alpha * r;
             }
+            return s;
+        }
+
+        @Override
+        public void rotateSweep(int n, int lo, int hi, double[] c, double[] s, double[] zt) {
+            for (int i = hi - 1; i >= lo; i--) {
+                int io = i * n;
+                int jo = io + n;
+                double ci = c[i];
+                double si = s[i];
+                for (int k = 0; k < n; k++) {
+                    double zi = zt[io + k];
+                    double zj = zt[jo + k];
+                    zt[io + k] = ci * zi - si * zj;
+                    zt[jo + k] = si * zi + ci * zj;
+                }
+            }
+        }
+
+        @Override
+        public int parallelTasks() {
+            return 1;
         }
     }
 }
