@@ -2,7 +2,6 @@ package org.loes4j.linalg.simd;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import org.loes4j.linalg.DMatrix;
@@ -68,6 +67,27 @@ final class VectorCholesky implements CholeskyKernel {
 
     private static final class Holder {
         static final VectorCholesky INSTANCE = new VectorCholesky(new VectorBackend().kernel(GramKernel.class));
+    }
+
+    /**
+     * Sum of the lanes in lane order ({@code reduceLanes(ADD)} leaves the order unspecified, and it
+     * differs between interpreted and compiled code: results would not be bitwise reproducible).
+     */
+    private static double sumLanes(DoubleVector v) {
+        double s = 0;
+        for (int i = 0; i < D.length(); i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+
+    /** Float32 twin of {@link #sumLanes(DoubleVector)}, summed in float32. */
+    private static float sumLanes(FloatVector v) {
+        float s = 0;
+        for (int i = 0; i < F.length(); i++) {
+            s += v.lane(i);
+        }
+        return s;
     }
 
     /** Row boundaries splitting the lower triangle of an m x m block into equal-area chunks. */
@@ -397,7 +417,7 @@ final class VectorCholesky implements CholeskyKernel {
         for (; k + lanes <= n; k += lanes) {
             acc0 = DoubleVector.fromArray(D, x, xo + k).fma(DoubleVector.fromArray(D, y, yo + k), acc0);
         }
-        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        double s = sumLanes(acc0.add(acc1));
         for (; k < n; k++) {
             s += x[xo + k] * y[yo + k];
         }
@@ -732,7 +752,7 @@ final class VectorCholesky implements CholeskyKernel {
         for (; k + lanes <= n; k += lanes) {
             acc0 = FloatVector.fromArray(F, x, xo + k).fma(FloatVector.fromArray(F, y, yo + k), acc0);
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc0.add(acc1));
         for (; k < n; k++) {
             s += x[xo + k] * y[yo + k];
         }

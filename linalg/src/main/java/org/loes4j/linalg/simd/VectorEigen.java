@@ -1,7 +1,6 @@
 package org.loes4j.linalg.simd;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import org.loes4j.linalg.DMatrix;
@@ -46,7 +45,19 @@ final class VectorEigen implements EigenKernel {
         SymmetricEigenSolver.solve(OPS, a, w, vectors);
     }
 
-    /** Row primitives: vector body to {@code loopBound}, scalar tail, lanes reduced once per call. */
+    /**
+     * Sum of the lanes in lane order. {@code reduceLanes(ADD)} leaves the order unspecified and it does
+     * differ between the interpreted and the compiled code, which would break bitwise reproducibility.
+     */
+    static double sumLanes(DoubleVector v) {
+        double s = 0;
+        for (int i = 0; i < D.length(); i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+
+    /** Row primitives: vector body to {@code loopBound}, scalar tail, lanes summed once per call. */
     static final class SimdRowOps implements RowOps {
 
         @Override
@@ -65,7 +76,7 @@ final class VectorEigen implements EigenKernel {
             for (; k < bound; k += lanes) {
                 acc0 = DoubleVector.fromArray(D, x, xo + k).fma(DoubleVector.fromArray(D, y, yo + k), acc0);
             }
-            double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            double s = sumLanes(acc0.add(acc1));
             for (; k < n; k++) {
                 s += x[xo + k] * y[yo + k];
             }
@@ -96,7 +107,7 @@ final class VectorEigen implements EigenKernel {
                 acc = r.fma(DoubleVector.fromArray(D, v, vo + k), acc);
                 r.fma(va, DoubleVector.fromArray(D, y, yo + k)).intoArray(y, yo + k);
             }
-            double s = acc.reduceLanes(VectorOperators.ADD);
+            double s = sumLanes(acc);
             for (; k < n; k++) {
                 double r = row[ro + k];
                 s += r * v[vo + k];
@@ -136,7 +147,7 @@ final class VectorEigen implements EigenKernel {
                 acc = r.fma(DoubleVector.fromArray(D, v, vo + k), acc);
                 r.fma(va, DoubleVector.fromArray(D, y, yo + k)).intoArray(y, yo + k);
             }
-            double s = acc.reduceLanes(VectorOperators.ADD);
+            double s = sumLanes(acc);
             for (; k < n; k++) {
                 double r = row[ro + k] + a1 * x1[x1o + k] + a2 * x2[x2o + k];
                 row[ro + k] = r;

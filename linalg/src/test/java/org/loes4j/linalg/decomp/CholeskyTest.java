@@ -34,66 +34,10 @@ class CholeskyTest {
                 .flatMap(b -> Arrays.stream(SIZES).mapToObj(n -> Arguments.of(b, n)));
     }
 
-    /** A well-conditioned SPD matrix {@code X XT / n + I} from a seeded random X (n x n). */
-    public static DMatrix spd(int n, SplittableRandom rng) {
-        DMatrix x = DMatrix.random(n, n, rng);
-        DMatrix a = DMatrix.zeros(n, n);
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j <= i; j++) {
-                double s = 0;
-                for (int k = 0; k < n; k++) {
-                    s += x.get(i, k) * x.get(j, k);
-                }
-                s /= Math.max(1, n);
-                if (i == j) {
-                    s += 1;
-                }
-                a.set(i, j, s);
-                a.set(j, i, s);
-            }
-        }
-        return a;
-    }
-
-    /** {@code ||L LT - A||_F / ||A||_F}, L taken as the lower triangle of {@code l}. */
-    public static double reconstructionError(DMatrix l, DMatrix a) {
-        int n = a.rows();
-        double err = 0;
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                double s = 0;
-                for (int k = 0; k <= Math.min(i, j); k++) {
-                    s += l.get(i, k) * l.get(j, k);
-                }
-                double d = s - a.get(i, j);
-                err += d * d;
-            }
-        }
-        double norm = EigenTestSupport.frobenius(a);
-        return Math.sqrt(err) / (norm == 0 ? 1 : norm);
-    }
-
-    /** {@code ||op(A) X - B||_F / (||A||_F ||X||_F)}. */
-    public static double solveResidual(DMatrix a, Transpose trans, DMatrix x, DMatrix b) {
-        int n = a.rows();
-        double err = 0;
-        for (int i = 0; i < n; i++) {
-            for (int c = 0; c < b.cols(); c++) {
-                double s = -b.get(i, c);
-                for (int k = 0; k < n; k++) {
-                    s += (trans == Transpose.NO ? a.get(i, k) : a.get(k, i)) * x.get(k, c);
-                }
-                err += s * s;
-            }
-        }
-        double scale = EigenTestSupport.frobenius(a) * EigenTestSupport.frobenius(x);
-        return Math.sqrt(err) / (scale == 0 ? 1 : scale);
-    }
-
     @ParameterizedTest(name = "{0} n={1}")
     @MethodSource("backendsAndSizes")
     void factorReproducesTheMatrixWithZeroUpperTriangle(String backend, int n) {
-        DMatrix a = spd(n, new SplittableRandom(100 + n));
+        DMatrix a = CholeskyTestSupport.spd(n, new SplittableRandom(100 + n));
         DMatrix l = a.copy();
         for (int i = 0; i < n; i++) {
             for (int j = i + 1; j < n; j++) {
@@ -107,17 +51,17 @@ class CholeskyTest {
             }
             assertTrue(l.get(i, i) > 0, "positive diagonal at " + i);
         }
-        double err = reconstructionError(l, a);
+        double err = CholeskyTestSupport.reconstructionError(l, a);
         assertTrue(err <= TOL64, "||L LT - A|| / ||A|| = " + err);
     }
 
     @ParameterizedTest(name = "{0} n={1}")
     @MethodSource("backendsAndSizes")
     void float32FactorReproducesTheMatrix(String backend, int n) {
-        FMatrix af = spd(n, new SplittableRandom(200 + n)).toFMatrix();
+        FMatrix af = CholeskyTestSupport.spd(n, new SplittableRandom(200 + n)).toFMatrix();
         FMatrix lf = af.copy();
         Linalg.using(backend).choleskyInPlace(lf);
-        double err = reconstructionError(EigenTestSupport.widen(lf), EigenTestSupport.widen(af));
+        double err = CholeskyTestSupport.reconstructionError(EigenTestSupport.widen(lf), EigenTestSupport.widen(af));
         assertTrue(err <= TOL32, "||L LT - A|| / ||A|| = " + err);
         for (int i = 0; i < n; i++) {
             for (int j = i + 1; j < n; j++) {
@@ -177,11 +121,11 @@ class CholeskyTest {
     @MethodSource("backendsAndSizes")
     void solvesSpdSystems(String backend, int n) {
         SplittableRandom rng = new SplittableRandom(300 + n);
-        DMatrix a = spd(n, rng);
+        DMatrix a = CholeskyTestSupport.spd(n, rng);
         for (int m : new int[] {1, 3, 17, 40}) {
             DMatrix b = DMatrix.random(n, m, rng);
             DMatrix x = Linalg.using(backend).solveSpd(a, b);
-            double r = solveResidual(a, Transpose.NO, x, b);
+            double r = CholeskyTestSupport.solveResidual(a, Transpose.NO, x, b);
             assertTrue(r <= TOL64, "n=" + n + " m=" + m + " residual " + r);
         }
     }
@@ -190,18 +134,18 @@ class CholeskyTest {
     @MethodSource("backendsAndSizes")
     void triangularSolvesBothWays(String backend, int n) {
         SplittableRandom rng = new SplittableRandom(400 + n);
-        DMatrix l = spd(n, rng);
+        DMatrix l = CholeskyTestSupport.spd(n, rng);
         Linalg.using(backend).choleskyInPlace(l);
         for (Transpose trans : Transpose.values()) {
             for (int m : new int[] {1, 2, 7, 17, 64, 65}) {
                 DMatrix b = DMatrix.random(n, m, rng);
                 DMatrix x = b.copy();
                 Linalg.using(backend).solveTriangular(trans, l, x);
-                double r = solveResidual(l, trans, x, b);
+                double r = CholeskyTestSupport.solveResidual(l, trans, x, b);
                 assertTrue(r <= TOL64, trans + " n=" + n + " m=" + m + " residual " + r);
                 FMatrix xf = b.toFMatrix();
                 Linalg.using(backend).solveTriangular(trans, l.toFMatrix(), xf);
-                double rf = solveResidual(l, trans, EigenTestSupport.widen(xf), b);
+                double rf = CholeskyTestSupport.solveResidual(l, trans, EigenTestSupport.widen(xf), b);
                 assertTrue(rf <= TOL32, "float32 " + trans + " n=" + n + " m=" + m + " residual " + rf);
             }
         }
@@ -210,7 +154,7 @@ class CholeskyTest {
     @ParameterizedTest
     @ValueSource(strings = {"scalar", "vector"})
     void logDeterminantMatchesEigenvalues(String backend) {
-        DMatrix a = spd(30, new SplittableRandom(55));
+        DMatrix a = CholeskyTestSupport.spd(30, new SplittableRandom(55));
         double expected = 0;
         for (double w : Linalg.using(backend).eigenvalues(a)) {
             expected += Math.log(w);
