@@ -1,0 +1,94 @@
+package org.loes4j.bench.peer;
+
+import java.util.List;
+
+/**
+ * The implementations the benchmarks know, by the name used in the {@code impl} parameter. A parameter
+ * value is {@code NAME} (one thread) or {@code NAME@T} (limited to T threads), e.g. {@code openblas@2}.
+ */
+public final class Peers {
+    /** Every implementation name, loes4j's first. */
+    public static final List<String> NAMES = List.of(
+            "loes4j-vector", "loes4j-scalar", "ejml", "ojalgo", "netlib-java", "netlib-native", "openblas");
+
+    private Peers() {
+    }
+
+    /** A new, unconfigured implementation by name. */
+    public static Peer byName(String name) {
+        return switch (name) {
+            case "loes4j-vector" -> new Loes4jPeer("vector");
+            case "loes4j-scalar" -> new Loes4jPeer("scalar");
+            case "ejml" -> new EjmlPeer();
+            case "ojalgo" -> new OjalgoPeer();
+            case "netlib-java" -> new NetlibPeer(false);
+            case "netlib-native" -> new NetlibPeer(true);
+            case "openblas" -> new OpenBlasPeer();
+            default -> throw new IllegalArgumentException("impl: unknown implementation '" + name + "'; known: " + NAMES);
+        };
+    }
+
+    /** The thread count of an {@code impl} value: T for {@code NAME@T}, 1 for {@code NAME}. */
+    public static int threadsOf(String impl) {
+        int at = impl.indexOf('@');
+        if (at < 0) {
+            return 1;
+        }
+        try {
+            return Integer.parseInt(impl.substring(at + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("impl: '" + impl + "' has a thread count that is not an integer", e);
+        }
+    }
+
+    /** The implementation name of an {@code impl} value (the part before {@code @}). */
+    public static String nameOf(String impl) {
+        int at = impl.indexOf('@');
+        return at < 0 ? impl : impl.substring(0, at);
+    }
+
+    /**
+     * The implementation for an {@code impl} value, limited to its thread count, and checked to be of the
+     * capability {@code type}.
+     */
+    public static <P extends Peer> P create(String impl, Class<P> type) {
+        Peer peer = byName(nameOf(impl));
+        if (!type.isInstance(peer)) {
+            throw new IllegalArgumentException("impl: " + peer.name() + " has no " + type.getSimpleName());
+        }
+        peer.useThreads(threadsOf(impl));
+        return type.cast(peer);
+    }
+
+    static void checkThreads(Peer peer, int threads) {
+        if (threads < 1 || threads > peer.maxThreads()) {
+            throw new IllegalArgumentException("threads: " + threads + " is outside [1, " + peer.maxThreads()
+                    + "] for " + peer.name());
+        }
+    }
+
+    static double[] widen(float[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+
+    /** A copy of the row-major n x n {@code a} with its strict upper triangle set to zero. */
+    static double[] lowerOnly(int n, double[] a) {
+        double[] out = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(a, i * n, out, i * n, i + 1);
+        }
+        return out;
+    }
+
+    /** W (p x c, row-major) followed by the c intercepts. */
+    static double[] ridgeResult(int p, int c, double[] weights, double[] bias) {
+        double[] out = new double[p * c + c];
+        System.arraycopy(weights, 0, out, 0, p * c);
+        System.arraycopy(bias, 0, out, p * c, c);
+        return out;
+    }
+}
