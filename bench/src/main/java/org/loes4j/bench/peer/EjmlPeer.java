@@ -43,7 +43,7 @@ public final class EjmlPeer implements GemmPeer, GramPeer, CholeskyPeer, EigenPe
 
     @Override
     public String describe() {
-        return "EJML " + DMatrixRMaj.class.getPackage().getImplementationVersion() + ", threads " + threads
+        return "EJML " + Peers.version("ejml") + ", threads " + threads
                 + (threads > 1 ? " (CommonOps_MT_*)" : " (CommonOps_*)");
     }
 

@@ -62,11 +62,21 @@ public final class Loes4jPeer implements GemmPeer, GramPeer, CholeskyPeer, Eigen
 
     @Override
     public String describe() {
-        List<Class<? extends Kernel>> kernels = List.of(GemmKernel.class, GramKernel.class, CholeskyKernel.class);
         StringBuilder sb = new StringBuilder("loes4j ").append(LibraryInfo.version())
                 .append(", chain ").append(linalg().backends().chain().stream().map(b -> b.name()).toList())
-                .append(", threads ").append(LinalgExecutor.threads());
-        sb.append(", kernels ").append(linalg().backends().kernelOwners(kernels));
+                .append(", threads ").append(LinalgExecutor.threads()).append(", kernels from");
+        // Which backend really serves each kernel: a chain falls back per kernel, so "loes4j-vector" may run
+        // scalar code for a kernel the vector backend lacks, and the results must say so.
+        for (Class<? extends Kernel> k : List.of(GemmKernel.class, GramKernel.class, CholeskyKernel.class,
+                EigenKernel.class)) {
+            String owner;
+            try {
+                owner = linalg().backends().kernelOwners(List.of(k)).get(k.getSimpleName());
+            } catch (IllegalStateException e) {
+                owner = "none";
+            }
+            sb.append(' ').append(k.getSimpleName()).append('=').append(owner);
+        }
         return sb.toString();
     }
 

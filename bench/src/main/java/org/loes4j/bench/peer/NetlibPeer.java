@@ -70,7 +70,7 @@ public final class NetlibPeer implements GemmPeer, GramPeer, CholeskyPeer, Eigen
 
     @Override
     public String describe() {
-        return "dev.ludovic.netlib " + BLAS.class.getPackage().getImplementationVersion() + ": "
+        return "dev.ludovic.netlib " + Peers.version("netlib") + ": "
                 + blas.getClass().getSimpleName() + " + " + lapack.getClass().getSimpleName()
                 + (nativeOpenBlas ? " -> " + System.getProperty(BLAS_PATH_PROPERTY) + ", OpenBLAS threads "
                 + OpenBlas.threads() : "");

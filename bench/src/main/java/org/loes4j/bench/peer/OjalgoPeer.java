@@ -38,7 +38,7 @@ public final class OjalgoPeer implements GemmPeer, GramPeer, CholeskyPeer, Eigen
 
     @Override
     public String describe() {
-        return "ojAlgo " + OjAlgoUtils.getVersion() + ", threads limited to " + threads + ", environment "
+        return "ojAlgo " + Peers.version("ojalgo") + ", threads limited to " + threads + ", environment "
                 + OjAlgoUtils.ENVIRONMENT;
     }
 

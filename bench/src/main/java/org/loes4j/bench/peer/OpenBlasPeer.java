@@ -45,7 +45,7 @@ public final class OpenBlasPeer implements GemmPeer, GramPeer, CholeskyPeer, Eig
 
     @Override
     public String describe() {
-        return "OpenBLAS " + OpenBlas.config() + ", core " + OpenBlas.coreName() + ", threads " + OpenBlas.threads()
+        return "bytedeco openblas " + Peers.version("openblas") + " (" + OpenBlas.config() + "), core " + OpenBlas.coreName() + ", threads " + OpenBlas.threads()
                 + ", from " + OpenBlas.library();
     }
 

@@ -1,6 +1,10 @@
 package org.loes4j.bench.peer;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * The implementations the benchmarks know, by the name used in the {@code impl} parameter. A parameter
@@ -11,7 +15,26 @@ public final class Peers {
     public static final List<String> NAMES = List.of(
             "loes4j-vector", "loes4j-scalar", "ejml", "ojalgo", "netlib-java", "netlib-native", "openblas");
 
+    private static final Properties VERSIONS = readVersions();
+
     private Peers() {
+    }
+
+    private static Properties readVersions() {
+        Properties p = new Properties();
+        try (InputStream in = Peers.class.getResourceAsStream("versions.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p;
+    }
+
+    /** The version of a peer library as built into this jar ({@code ejml}, {@code ojalgo}, ...). */
+    static String version(String library) {
+        return VERSIONS.getProperty(library, "unknown");
     }
 
     /** A new, unconfigured implementation by name. */
