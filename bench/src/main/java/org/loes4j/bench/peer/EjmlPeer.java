@@ -49,6 +49,7 @@ public final class EjmlPeer implements GemmPeer, GramPeer, CholeskyPeer, EigenPe
 
     @Override
     public Prepared dgemm(int m, int n, int k, double[] a, double[] b) {
+        Peers.checkGemm(m, n, k, a.length, b.length);
         DMatrixRMaj am = DMatrixRMaj.wrap(m, k, a);
         DMatrixRMaj bm = DMatrixRMaj.wrap(k, n, b);
         DMatrixRMaj c = new DMatrixRMaj(m, n);
@@ -68,6 +69,7 @@ public final class EjmlPeer implements GemmPeer, GramPeer, CholeskyPeer, EigenPe
 
     @Override
     public Prepared sgemm(int m, int n, int k, float[] a, float[] b) {
+        Peers.checkGemm(m, n, k, a.length, b.length);
         FMatrixRMaj am = FMatrixRMaj.wrap(m, k, a);
         FMatrixRMaj bm = FMatrixRMaj.wrap(k, n, b);
         FMatrixRMaj c = new FMatrixRMaj(m, n);
@@ -97,6 +99,7 @@ public final class EjmlPeer implements GemmPeer, GramPeer, CholeskyPeer, EigenPe
 
     @Override
     public Prepared gram(int rows, int cols, double[] x) {
+        Peers.checkRect("x", rows, cols, x.length);
         DMatrixRMaj xm = DMatrixRMaj.wrap(rows, cols, x);
         DMatrixRMaj g = new DMatrixRMaj(cols, cols);
         boolean mt = threads > 1;
@@ -115,6 +118,7 @@ public final class EjmlPeer implements GemmPeer, GramPeer, CholeskyPeer, EigenPe
 
     @Override
     public Prepared cholesky(int n, double[] spd) {
+        Peers.checkSquare("spd", n, spd.length);
         DMatrixRMaj work = new DMatrixRMaj(n, n);
         CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(n, true);
         return new Prepared() {
@@ -140,6 +144,7 @@ public final class EjmlPeer implements GemmPeer, GramPeer, CholeskyPeer, EigenPe
 
     @Override
     public Prepared eigenvalues(int n, double[] symmetric) {
+        Peers.checkSquare("symmetric", n, symmetric.length);
         DMatrixRMaj work = new DMatrixRMaj(n, n);
         EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, false, true);
         double[] w = new double[n];
@@ -171,6 +176,7 @@ public final class EjmlPeer implements GemmPeer, GramPeer, CholeskyPeer, EigenPe
 
     @Override
     public Prepared ridge(int n, int p, int c, double[] x, double[] t, double lambda) {
+        Peers.checkRidge(n, p, c, x.length, t.length, lambda);
         DMatrixRMaj xm = DMatrixRMaj.wrap(n, p, x);
         DMatrixRMaj tm = DMatrixRMaj.wrap(n, c, t);
         boolean mt = threads > 1;

@@ -82,6 +82,7 @@ public final class Loes4jPeer implements GemmPeer, GramPeer, CholeskyPeer, Eigen
 
     @Override
     public Prepared dgemm(int m, int n, int k, double[] a, double[] b) {
+        Peers.checkGemm(m, n, k, a.length, b.length);
         DMatrix am = DMatrix.wrap(a, m, k);
         DMatrix bm = DMatrix.wrap(b, k, n);
         DMatrix c = DMatrix.zeros(m, n);
@@ -97,6 +98,7 @@ public final class Loes4jPeer implements GemmPeer, GramPeer, CholeskyPeer, Eigen
 
     @Override
     public Prepared sgemm(int m, int n, int k, float[] a, float[] b) {
+        Peers.checkGemm(m, n, k, a.length, b.length);
         FMatrix am = FMatrix.wrap(a, m, k);
         FMatrix bm = FMatrix.wrap(b, k, n);
         FMatrix c = FMatrix.zeros(m, n);
@@ -122,6 +124,7 @@ public final class Loes4jPeer implements GemmPeer, GramPeer, CholeskyPeer, Eigen
 
     @Override
     public Prepared gram(int rows, int cols, double[] x) {
+        Peers.checkRect("x", rows, cols, x.length);
         DMatrix xm = DMatrix.wrap(x, rows, cols);
         DMatrix g = DMatrix.zeros(cols, cols);
         Linalg l = linalg();
@@ -136,6 +139,7 @@ public final class Loes4jPeer implements GemmPeer, GramPeer, CholeskyPeer, Eigen
 
     @Override
     public Prepared cholesky(int n, double[] spd) {
+        Peers.checkSquare("spd", n, spd.length);
         DMatrix work = DMatrix.zeros(n, n);
         Linalg l = linalg();
         return new Prepared() {
@@ -159,6 +163,7 @@ public final class Loes4jPeer implements GemmPeer, GramPeer, CholeskyPeer, Eigen
 
     @Override
     public Prepared eigenvalues(int n, double[] symmetric) {
+        Peers.checkSquare("symmetric", n, symmetric.length);
         DMatrix a = DMatrix.wrap(symmetric, n, n);
         Linalg l = linalg();
         return new Prepared() {
@@ -184,6 +189,7 @@ public final class Loes4jPeer implements GemmPeer, GramPeer, CholeskyPeer, Eigen
 
     @Override
     public Prepared ridge(int n, int p, int c, double[] x, double[] t, double lambda) {
+        Peers.checkRidge(n, p, c, x.length, t.length, lambda);
         DMatrix xm = DMatrix.wrap(x, n, p);
         DMatrix tm = DMatrix.wrap(t, n, c);
         Linalg l = linalg();

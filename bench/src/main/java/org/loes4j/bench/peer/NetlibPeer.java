@@ -78,6 +78,7 @@ public final class NetlibPeer implements GemmPeer, GramPeer, CholeskyPeer, Eigen
 
     @Override
     public Prepared dgemm(int m, int n, int k, double[] a, double[] b) {
+        Peers.checkGemm(m, n, k, a.length, b.length);
         double[] c = new double[m * n];
         return new ReadOnly(c) {
             @Override
@@ -90,6 +91,7 @@ public final class NetlibPeer implements GemmPeer, GramPeer, CholeskyPeer, Eigen
 
     @Override
     public Prepared sgemm(int m, int n, int k, float[] a, float[] b) {
+        Peers.checkGemm(m, n, k, a.length, b.length);
         float[] c = new float[m * n];
         return new Prepared() {
             @Override
@@ -112,6 +114,7 @@ public final class NetlibPeer implements GemmPeer, GramPeer, CholeskyPeer, Eigen
 
     @Override
     public Prepared gram(int rows, int cols, double[] x) {
+        Peers.checkRect("x", rows, cols, x.length);
         double[] g = new double[cols * cols];
         // x row-major (rows x cols) is XT column-major (cols x rows, lda cols); XT X = XT (XT)T: trans "N".
         return new ReadOnly(g) {
@@ -125,6 +128,7 @@ public final class NetlibPeer implements GemmPeer, GramPeer, CholeskyPeer, Eigen
 
     @Override
     public Prepared cholesky(int n, double[] spd) {
+        Peers.checkSquare("spd", n, spd.length);
         double[] work = new double[n * n];
         return new Prepared() {
             @Override
@@ -151,6 +155,7 @@ public final class NetlibPeer implements GemmPeer, GramPeer, CholeskyPeer, Eigen
 
     @Override
     public Prepared eigenvalues(int n, double[] symmetric) {
+        Peers.checkSquare("symmetric", n, symmetric.length);
         double[] work = new double[n * n];
         double[] w = new double[n];
         // Workspace query (lwork = liwork = -1) once, outside the timing, as a LAPACK user would.

@@ -44,6 +44,7 @@ public final class OjalgoPeer implements GemmPeer, GramPeer, CholeskyPeer, Eigen
 
     @Override
     public Prepared dgemm(int m, int n, int k, double[] a, double[] b) {
+        Peers.checkGemm(m, n, k, a.length, b.length);
         R064Store at = R064Store.wrap(a, k);
         R064Store bt = R064Store.wrap(b, n);
         R064Store ct = R064Store.wrap(new double[m * n], n);
@@ -58,6 +59,7 @@ public final class OjalgoPeer implements GemmPeer, GramPeer, CholeskyPeer, Eigen
 
     @Override
     public Prepared sgemm(int m, int n, int k, float[] a, float[] b) {
+        Peers.checkGemm(m, n, k, a.length, b.length);
         R032Store at = R032Store.wrap(a, k);
         R032Store bt = R032Store.wrap(b, n);
         float[] cData = new float[m * n];
@@ -83,6 +85,7 @@ public final class OjalgoPeer implements GemmPeer, GramPeer, CholeskyPeer, Eigen
 
     @Override
     public Prepared gram(int rows, int cols, double[] x) {
+        Peers.checkRect("x", rows, cols, x.length);
         R064Store xt = R064Store.wrap(x, cols);
         R064Store g = R064Store.wrap(new double[cols * cols], cols);
         return new ReadOnly(g.data) {
@@ -96,6 +99,7 @@ public final class OjalgoPeer implements GemmPeer, GramPeer, CholeskyPeer, Eigen
 
     @Override
     public Prepared cholesky(int n, double[] spd) {
+        Peers.checkSquare("spd", n, spd.length);
         R064Store a = R064Store.wrap(spd, n);
         Cholesky<Double> chol = Cholesky.R064.make(a);
         return new Prepared() {
@@ -128,6 +132,7 @@ public final class OjalgoPeer implements GemmPeer, GramPeer, CholeskyPeer, Eigen
 
     @Override
     public Prepared eigenvalues(int n, double[] symmetric) {
+        Peers.checkSquare("symmetric", n, symmetric.length);
         R064Store a = R064Store.wrap(symmetric, n);
         Eigenvalue<Double> eig = Eigenvalue.R064.make(a, true);
         double[] w = new double[n];

@@ -67,6 +67,7 @@ public final class OpenBlasPeer implements GemmPeer, GramPeer, CholeskyPeer, Eig
 
     @Override
     public Prepared dgemm(int m, int n, int k, double[] a, double[] b) {
+        Peers.checkGemm(m, n, k, a.length, b.length);
         MemorySegment as = copyOf(a);
         MemorySegment bs = copyOf(b);
         MemorySegment cs = doubles(m * n);
@@ -92,6 +93,7 @@ public final class OpenBlasPeer implements GemmPeer, GramPeer, CholeskyPeer, Eig
 
     @Override
     public Prepared sgemm(int m, int n, int k, float[] a, float[] b) {
+        Peers.checkGemm(m, n, k, a.length, b.length);
         MemorySegment as = Arena.ofAuto().allocate(JAVA_FLOAT, Math.max(1, a.length));
         MemorySegment.copy(a, 0, as, JAVA_FLOAT, 0, a.length);
         MemorySegment bs = Arena.ofAuto().allocate(JAVA_FLOAT, Math.max(1, b.length));
@@ -121,6 +123,7 @@ public final class OpenBlasPeer implements GemmPeer, GramPeer, CholeskyPeer, Eig
 
     @Override
     public Prepared gram(int rows, int cols, double[] x) {
+        Peers.checkRect("x", rows, cols, x.length);
         MemorySegment xs = copyOf(x);
         MemorySegment gs = doubles(cols * cols);
         return new Prepared() {
@@ -145,6 +148,7 @@ public final class OpenBlasPeer implements GemmPeer, GramPeer, CholeskyPeer, Eig
 
     @Override
     public Prepared cholesky(int n, double[] spd) {
+        Peers.checkSquare("spd", n, spd.length);
         MemorySegment work = doubles(n * n);
         return new Prepared() {
             @Override
@@ -170,6 +174,7 @@ public final class OpenBlasPeer implements GemmPeer, GramPeer, CholeskyPeer, Eig
 
     @Override
     public Prepared eigenvalues(int n, double[] symmetric) {
+        Peers.checkSquare("symmetric", n, symmetric.length);
         MemorySegment work = doubles(n * n);
         MemorySegment w = doubles(n);
         return new Prepared() {

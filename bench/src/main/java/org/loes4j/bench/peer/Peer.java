@@ -3,7 +3,9 @@ package org.loes4j.bench.peer;
 /**
  * An implementation measured by the benchmarks: loes4j on one backend, or a peer library. What it can
  * compute is given by the capability interfaces it implements ({@link GemmPeer}, {@link GramPeer},
- * {@link CholeskyPeer}, {@link EigenPeer}, {@link RidgePeer}).
+ * {@link CholeskyPeer}, {@link EigenPeer}, {@link RidgePeer}). Every prepare method checks that the arrays
+ * have the stated number of elements and the sizes are >= 1, and throws {@link IllegalArgumentException}
+ * naming the argument otherwise.
  */
 public interface Peer {
 

@@ -90,6 +90,52 @@ public final class Peers {
         }
     }
 
+    /** Checks the shapes of a GEMM's operands: m, n, k >= 1, a of m * k and b of k * n elements. */
+    static void checkGemm(int m, int n, int k, int aLength, int bLength) {
+        positive("m", m);
+        positive("n", n);
+        positive("k", k);
+        length("a", aLength, (long) m * k);
+        length("b", bLength, (long) k * n);
+    }
+
+    /** Checks an n x n operand: n >= 1 and n * n elements. */
+    static void checkSquare(String name, int n, int length) {
+        positive("n", n);
+        length(name, length, (long) n * n);
+    }
+
+    /** Checks X (rows x cols). */
+    static void checkRect(String name, int rows, int cols, int length) {
+        positive("rows", rows);
+        positive("cols", cols);
+        length(name, length, (long) rows * cols);
+    }
+
+    /** Checks a ridge problem: X N x p, T N x c, lambda finite and > 0. */
+    static void checkRidge(int n, int p, int c, int xLength, int tLength, double lambda) {
+        positive("n", n);
+        positive("p", p);
+        positive("c", c);
+        length("x", xLength, (long) n * p);
+        length("t", tLength, (long) n * c);
+        if (!(lambda > 0) || !Double.isFinite(lambda)) {
+            throw new IllegalArgumentException("lambda: " + lambda + " must be finite and > 0");
+        }
+    }
+
+    private static void positive(String name, int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException(name + ": " + v + " must be >= 1");
+        }
+    }
+
+    private static void length(String name, int actual, long expected) {
+        if (actual != expected) {
+            throw new IllegalArgumentException(name + ": has " + actual + " elements, expected " + expected);
+        }
+    }
+
     static double[] widen(float[] values) {
         double[] out = new double[values.length];
         for (int i = 0; i < values.length; i++) {

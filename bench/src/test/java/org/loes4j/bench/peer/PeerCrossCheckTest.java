@@ -91,6 +91,29 @@ class PeerCrossCheckTest {
         assertTrue(d.contains("JNIBLAS") && d.contains("JNILAPACK") && d.contains("libopenblas.so.0"), d);
     }
 
+    @ParameterizedTest
+    @MethodSource("names")
+    void prepareRejectsArraysOfTheWrongLength(String name) {
+        Peer peer = Peers.byName(name);
+        if (peer instanceof GemmPeer g) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> g.dgemm(3, 4, 5, new double[14], new double[20]));
+            assertTrue(e.getMessage().startsWith("a: has 14 elements, expected 15"), e.getMessage());
+        }
+        if (peer instanceof CholeskyPeer c) {
+            assertThrows(IllegalArgumentException.class, () -> c.cholesky(0, new double[0]));
+        }
+        if (peer instanceof RidgePeer r) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> r.ridge(4, 2, 1, new double[8], new double[4], -1.0));
+            assertTrue(e.getMessage().startsWith("lambda: -1.0"), e.getMessage());
+        }
+    }
+
+    static List<String> names() {
+        return Peers.NAMES;
+    }
+
     @Test
     void implParameterIsParsed() {
         assertEquals("openblas", Peers.nameOf("openblas@2"));
