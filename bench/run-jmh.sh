@@ -9,8 +9,9 @@
 #   --no-build     reuse bench/target/benchmarks.jar
 #   JMH_ARGS       passed to JMH as they are, e.g. -- -p impl=openblas,loes4j-vector -p n=256
 #
-# Writes bench/results/jmh-<UTC time>.{json,log,md} (smoke-<UTC time>.* with --quick, ignored by git). Finds a JDK >= 25 like ./loes does: $JAVA_HOME if it
-# is one, else the newest under /usr/lib/jvm (or $LOES_JDK_DIRS). Needs Maven (mvn on PATH, or $MVN).
+# Writes bench/results/jmh-<UTC time>.{json,log,md} (smoke-<UTC time>.* with --quick, ignored by git).
+# Finds a JDK >= 25 like ./loes does: $JAVA_HOME if it is one, else the newest under /usr/lib/jvm (or
+# $LOES_JDK_DIRS). Needs Maven (mvn on PATH, or $MVN); extra Maven flags in $LOES_MVN_OPTS (e.g. -o).
 # A full run (all benchmarks, defaults) takes about 20-25 minutes on 2 cores; run it on a quiet machine.
 set -euo pipefail
 
@@ -58,7 +59,7 @@ while [ $# -gt 0 ]; do
     --publish) PUBLISH=1 ;;
     --no-build) BUILD=0 ;;
     --) shift; JMH_ARGS+=("$@"); break ;;
-    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^set /{/^#/p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option $1 (JMH options go after --)" ;;
     *) [ -z "$INCLUDE" ] || die "only one include regex, got '$INCLUDE' and '$1'"; INCLUDE="$1" ;;
   esac

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.loes4j.bench.peer.openblas.OpenBlas;
 
 /**
  * Every peer against loes4j's scalar reference (eigenvalues: against a known spectrum) on small awkward
@@ -80,9 +81,9 @@ class PeerCrossCheckTest {
     void openBlasThreadCountIsApplied() {
         OpenBlasPeer peer = new OpenBlasPeer();
         peer.useThreads(2);
-        assertEquals(2, org.loes4j.bench.peer.openblas.OpenBlas.threads());
+        assertEquals(2, OpenBlas.threads());
         peer.useThreads(1);
-        assertEquals(1, org.loes4j.bench.peer.openblas.OpenBlas.threads());
+        assertEquals(1, OpenBlas.threads());
     }
 
     @Test

@@ -27,6 +27,7 @@ import java.nio.file.Path;
  * {@code JAVA_INT}. Regenerate by reading those headers (they are in the same jar under
  * {@code org/bytedeco/openblas/linux-x86_64/include/}).
  */
+@SuppressWarnings("restricted") // FFM library lookup and downcalls: the forks run with --enable-native-access
 public final class OpenBlas {
     /** {@code CBLAS_ORDER.CblasRowMajor}. */
     public static final int ROW_MAJOR = 101;
@@ -101,6 +102,7 @@ public final class OpenBlas {
     private static String cString(MethodHandle h) {
         try {
             MemorySegment p = (MemorySegment) h.invokeExact();
+            // A static NUL-terminated string of well under 4 KiB (version and build flags).
             return p.reinterpret(4096).getString(0);
         } catch (Throwable t) {
             throw rethrow(t);
