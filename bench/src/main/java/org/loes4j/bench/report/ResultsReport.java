@@ -18,6 +18,7 @@ import java.util.function.ToDoubleFunction;
 import org.loes4j.bench.Inputs;
 import org.loes4j.bench.peer.Peers;
 import org.loes4j.linalg.LibraryInfo;
+import org.loes4j.linalg.io.Json;
 
 /**
  * Turns JMH JSON result files into the markdown of {@code bench/RESULTS.md}: the machine, JDK and exact
@@ -112,8 +113,8 @@ public final class ResultsReport {
             asMap(p).forEach((k, v) -> params.put(k, String.valueOf(v)));
         }
         Map<String, Object> metric = asMap(r.get("primaryMetric"));
-        double score = Json.number(metric.get("score"));
-        double error = Json.number(metric.get("scoreError"));
+        double score = number(metric.get("score"));
+        double error = number(metric.get("scoreError"));
         String unit = (String) metric.get("scoreUnit");
         double seconds = secondsPerOp(score, unit);
         String impl = params.getOrDefault("impl", "?");
@@ -361,5 +362,16 @@ public final class ResultsReport {
             implNotes.removeIf(String::isBlank);
         }
         Files.writeString(out, render(read(json), command, status, meta, implNotes), StandardCharsets.UTF_8);
+    }
+
+    /** A number that JMH may have written as a number or as a string such as {@code "NaN"}. */
+    static double number(Object v) {
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        if (v instanceof String str) {
+            return Double.parseDouble(str);
+        }
+        throw new IllegalArgumentException("JMH result: not a number: " + v);
     }
 }
