@@ -15,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * packed into MR-tall slivers); then NR-wide by MR-tall micro-tiles, each computed in registers by
  * {@link #microKernel}: MR x 3 vectors of independent FMA accumulators, one vector load per column
  * vector and one broadcast per row of every k step. Packing zero-pads partial slivers, so the
- * micro-kernel always runs full tiles; partial tiles of C are written through a small buffer.
+ * micro-kernel always runs full tiles, leaving its sums in a small tile buffer from which C is updated
+ * (tiles one or two vectors wide run a smaller micro-kernel instead of multiplying the padding).
  *
  * <p>Arithmetic per element of C does not depend on where the element falls in a tile or block (the
  * sum runs over k in the same order, KC slice by KC slice, and full and partial tiles store with the
@@ -32,15 +33,25 @@ final class PackedDgemm {
     static final int MR = 8;
     /** Columns of a micro-tile: three vectors. */
     static final int NR = 3 * L;
-    /**
-     * Inner-dimension slice. A packed B sliver (KC x NR) is 48 KiB at 512-bit vectors; an A sliver (MR x KC)
-     * 16 KiB. Chosen by measurement, see {@link VectorGemm}.
+    /*
+     * Block sizes. Rough single-thread measurements (thread CPU time, best of 5, n = 1024 square, JDK 25,
+     * AVX-512 EPYC with 32 KiB L1d and 1 MiB L2 per core; the machine was shared and busy, so about +-10%):
+     *   float32  KC/MC 128/128: 65-68 GFLOP/s, 256/128: 75-82, 384/64: 79-91, 512/32: 83-96, 1024/16: 96
+     *   float64  KC/MC 256/128: 39-46 GFLOP/s, 384/64: 43-47, 512/32: 40-49, 1024/16: 45
+     *   float64  Gram of 3000 x 768 (n^2 k flops): 256/128: 38, 384/64: 39-42, 512/32: 37-40
+     * A long inner slice with a short A block beats the textbook 256/128; the choices in the plateau differ
+     * by less than the noise. Both precisions use about the same bytes: an A sliver MR x KC is 24 KiB
+     * (float64) or 16 KiB (float32), an A block MC x KC 192 / 64 KiB. The micro-kernel alone, with its
+     * operands in L1, ran at 104-114 GFLOP/s in float32. NC (the B panel width) made no measurable
+     * difference from 480 to 4000 columns; it is set a little above 1024 so that common widths (768, 1024)
+     * take one panel and A is packed once per slice.
      */
-    static final int KC = 256;
-    /** Rows of C per packed A block: MC x KC x 8 bytes = 256 KiB, a quarter of a 1 MiB L2. */
-    static final int MC = 128;
-    /** Columns of C per packed B panel: KC x NC x 8 bytes about 4 MiB, within a shared L3. */
-    static final int NC = 86 * NR;
+    /** Inner-dimension slice (see the measurements above). */
+    static final int KC = 384;
+    /** Rows of C per packed A block. */
+    static final int MC = 64;
+    /** Columns of C per packed B panel: KC x NC x 8 bytes = 3 MiB. */
+    static final int NC = 43 * NR;
 
     /** Widest C (in columns) computed by {@link #multiplyNarrow} rather than the packed blocks. */
     static final int NARROW_MAX = 2 * L;
@@ -281,8 +292,8 @@ final class PackedDgemm {
 
     /**
      * {@link #packA} for a transposed A, whose op(A) rows are A's columns: streams each row of A once,
-     * dealing MR-wide pieces to the slivers (an arraycopy per piece was measured 3x slower on the
-     * packing-bound {@code XT Y} with few columns of Y).
+     * dealing MR-wide pieces to the slivers, so reads are sequential (this pack dominates {@code XT Y}
+     * when Y has few columns).
      */
     private static void packRowsOfA(double[] a, int ao, int as, int i0, int mc, int p0, int kc, double[] pa) {
         int full = mc - mc % MR;

@@ -6,8 +6,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The float32 twin of {@link PackedDgemm}, the engine behind {@link VectorGemm} and {@link VectorGram}: a blocked, packed matrix product
- * over a rectangle of C, {@code C[i0:i1, j0:j1] = alpha op(A)[i0:i1, :] op(B)[:, j0:j1] + beta C}, in the
+ * The float32 twin of {@link PackedDgemm} (same code, float lanes and block sizes of its own), the engine
+ * behind {@link VectorGemm} and {@link VectorGram}: a blocked, packed matrix product over a rectangle of C, {@code C[i0:i1, j0:j1] = alpha op(A)[i0:i1, :] op(B)[:, j0:j1] + beta C}, in the
  * layout of Goto and van de Geijn ("Anatomy of high-performance matrix multiplication", 2008).
  *
  * <p>Loops, outer to inner: column panels of NC columns of C; slices of KC along the inner dimension
@@ -15,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * packed into MR-tall slivers); then NR-wide by MR-tall micro-tiles, each computed in registers by
  * {@link #microKernel}: MR x 3 vectors of independent FMA accumulators, one vector load per column
  * vector and one broadcast per row of every k step. Packing zero-pads partial slivers, so the
- * micro-kernel always runs full tiles; partial tiles of C are written through a small buffer.
+ * micro-kernel always runs full tiles, leaving its sums in a small tile buffer from which C is updated
+ * (tiles one or two vectors wide run a smaller micro-kernel instead of multiplying the padding).
  *
  * <p>Arithmetic per element of C does not depend on where the element falls in a tile or block (the
  * sum runs over k in the same order, KC slice by KC slice, and full and partial tiles store with the
@@ -32,15 +33,12 @@ final class PackedSgemm {
     static final int MR = 8;
     /** Columns of a micro-tile: three vectors. */
     static final int NR = 3 * L;
-    /**
-     * Inner-dimension slice. A packed B sliver (KC x NR) is 48 KiB at 512-bit vectors; an A sliver (MR x KC)
-     * 16 KiB. Chosen by measurement, see {@link VectorGemm}.
-     */
-    static final int KC = 256;
-    /** Rows of C per packed A block: MC x KC x 4 bytes = 256 KiB, a quarter of a 1 MiB L2. */
-    static final int MC = 128;
-    /** Columns of C per packed B panel: KC x NC x 4 bytes about 4 MiB, within a shared L3. */
-    static final int NC = 86 * NR;
+    /** Inner-dimension slice; measurements in {@link PackedDgemm}. */
+    static final int KC = 512;
+    /** Rows of C per packed A block. */
+    static final int MC = 32;
+    /** Columns of C per packed B panel: KC x NC x 4 bytes = 4 MiB. */
+    static final int NC = 43 * NR;
 
     /** Widest C (in columns) computed by {@link #multiplyNarrow} rather than the packed blocks. */
     static final int NARROW_MAX = 2 * L;
@@ -281,8 +279,8 @@ final class PackedSgemm {
 
     /**
      * {@link #packA} for a transposed A, whose op(A) rows are A's columns: streams each row of A once,
-     * dealing MR-wide pieces to the slivers (an arraycopy per piece was measured 3x slower on the
-     * packing-bound {@code XT Y} with few columns of Y).
+     * dealing MR-wide pieces to the slivers, so reads are sequential (this pack dominates {@code XT Y}
+     * when Y has few columns).
      */
     private static void packRowsOfA(float[] a, int ao, int as, int i0, int mc, int p0, int kc, float[] pa) {
         int full = mc - mc % MR;
