@@ -8,10 +8,11 @@ import org.loes4j.linalg.spi.GemmKernel;
 
 /**
  * Vector API GEMM, {@code C = alpha op(A) op(B) + beta C}, on the packed, register-tiled engines
- * {@link PackedDgemm} and {@link PackedSgemm}. Products of at least {@link #PARALLEL_MIN_MACS}
- * multiply-adds are split into stripes of C (rows when C is taller than wide, else columns) run over
+ * {@link PackedDgemm} and {@link PackedSgemm}; a narrow C (a few columns) with A not transposed is
+ * computed without packing A. Products of at least {@link #PARALLEL_MIN_MACS} multiply-adds are split into
+ * stripes of C (rows when C is taller than wide or narrow, else columns) run over
  * {@link LinalgExecutor#parallelFor}; smaller ones stay on the calling thread. Results do not depend on
- * the thread count.
+ * the thread count. Inputs are trusted: {@code org.loes4j.linalg.Linalg} has checked shapes and aliasing.
  */
 final class VectorGemm implements GemmKernel {
     /**
@@ -46,14 +47,14 @@ final class VectorGemm implements GemmKernel {
         if (!ta && n <= PackedDgemm.NARROW_MAX) {
             Split rows = Split.rows(m, n, k, PackedDgemm.MR);
             if (rows.tasks == 1) {
-                PackedDgemm.multiplyNarrow(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, 0, m, n, alpha, beta,
+                PackedDgemm.multiplyNarrow(ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, 0, m, n, alpha, beta,
                         PackedDgemm.workspace());
                 return;
             }
             LinalgExecutor.parallelFor(rows.tasks, t -> {
                 int lo = t * rows.chunk;
-                PackedDgemm.multiplyNarrow(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, lo, Math.min(m, lo + rows.chunk),
-                        n, alpha, beta, PackedDgemm.workspace());
+                PackedDgemm.multiplyNarrow(ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, lo, Math.min(m, lo + rows.chunk), n,
+                        alpha, beta, PackedDgemm.workspace());
             });
             return;
         }
@@ -91,14 +92,14 @@ final class VectorGemm implements GemmKernel {
         if (!ta && n <= PackedSgemm.NARROW_MAX) {
             Split rows = Split.rows(m, n, k, PackedSgemm.MR);
             if (rows.tasks == 1) {
-                PackedSgemm.multiplyNarrow(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, 0, m, n, alpha, beta,
+                PackedSgemm.multiplyNarrow(ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, 0, m, n, alpha, beta,
                         PackedSgemm.workspace());
                 return;
             }
             LinalgExecutor.parallelFor(rows.tasks, t -> {
                 int lo = t * rows.chunk;
-                PackedSgemm.multiplyNarrow(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, lo, Math.min(m, lo + rows.chunk),
-                        n, alpha, beta, PackedSgemm.workspace());
+                PackedSgemm.multiplyNarrow(ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, lo, Math.min(m, lo + rows.chunk), n,
+                        alpha, beta, PackedSgemm.workspace());
             });
             return;
         }

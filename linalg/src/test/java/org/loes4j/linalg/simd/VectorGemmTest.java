@@ -113,7 +113,7 @@ class VectorGemmTest {
         DMatrix par = c0.copy();
         DMatrix one = c0.copy();
         VectorGemm.INSTANCE.dgemm(Transpose.NO, Transpose.YES, -1.0, a, b, 0.5, par);
-        PackedDgemm.multiplyNarrow(false, a.data(), a.offset(), a.stride(), true, b.data(), b.offset(), b.stride(),
+        PackedDgemm.multiplyNarrow(a.data(), a.offset(), a.stride(), true, b.data(), b.offset(), b.stride(),
                 one.data(), 0, n, k, 0, m, n, -1.0, 0.5, PackedDgemm.workspace());
         assertArrayEquals(one.data(), par.data(), "dgemm " + m + "x" + n + "x" + k);
 
@@ -122,14 +122,48 @@ class VectorGemmTest {
         FMatrix parF = FMatrix.zeros(m, n);
         FMatrix oneF = FMatrix.zeros(m, n);
         VectorGemm.INSTANCE.sgemm(Transpose.NO, Transpose.NO, 1f, af, bf, 0f, parF);
-        PackedSgemm.multiplyNarrow(false, af.data(), af.offset(), af.stride(), false, bf.data(), bf.offset(),
+        PackedSgemm.multiplyNarrow(af.data(), af.offset(), af.stride(), false, bf.data(), bf.offset(),
                 bf.stride(), oneF.data(), 0, n, k, 0, m, n, 1f, 0f, PackedSgemm.workspace());
         assertArrayEquals(oneF.data(), parF.data(), "sgemm " + m + "x" + n + "x" + k);
-        FMatrix refF = FMatrix.zeros(m, n);
-        SCALAR.gemm(Transpose.NO, Transpose.NO, 1f, af, bf, 0f, refF);
-        ProductCheck.assertProductClose("parallel narrow sgemm", ProductCheck.toDouble(parF),
-                ProductCheck.toDouble(refF), ProductCheck.absProductF(Transpose.NO, af, Transpose.NO, bf, m, n, k),
-                1, 0, null, k, FLOAT_UNIT);
+    }
+
+    /**
+     * C wider than one B panel (NC columns) and an inner dimension longer than one slice (KC), through the
+     * public kernel (which splits columns between threads here) and through one single-threaded engine run.
+     */
+    @Test
+    void productsSpanningSeveralPanelsAndSlices() {
+        SplittableRandom rng = new SplittableRandom(SEED + 3);
+        int m = 9;
+        int n = PackedDgemm.NC + 17;
+        int k = PackedDgemm.KC + 5;
+        DMatrix a = ProductCheck.stridedD(m, k, rng);
+        DMatrix b = ProductCheck.stridedD(n, k, rng);
+        DMatrix c0 = DMatrix.random(m, n, rng);
+        DMatrix ref = c0.copy();
+        SCALAR.gemm(Transpose.NO, Transpose.YES, 1.5, a, b, -0.5, ref);
+        double[][] abs = ProductCheck.absProductD(Transpose.NO, a, Transpose.YES, b, m, n, k);
+        DMatrix viaKernel = c0.copy();
+        VectorGemm.INSTANCE.dgemm(Transpose.NO, Transpose.YES, 1.5, a, b, -0.5, viaKernel);
+        ProductCheck.assertProductClose("dgemm kernel", viaKernel.toArray(), ref.toArray(), abs, 1.5, -0.5,
+                c0.toArray(), k, DOUBLE_UNIT);
+        DMatrix oneRun = c0.copy();
+        PackedDgemm.multiply(false, a.data(), a.offset(), a.stride(), true, b.data(), b.offset(), b.stride(),
+                oneRun.data(), 0, n, k, 0, m, 0, n, false, 1.5, -0.5, PackedDgemm.workspace());
+        assertArrayEquals(oneRun.data(), viaKernel.data(), "dgemm threads vs one run");
+
+        int nf = PackedSgemm.NC + 17;
+        int kf = PackedSgemm.KC + 5;
+        int mf = 2;
+        FMatrix af = ProductCheck.stridedF(kf, mf, rng);
+        FMatrix bf = ProductCheck.stridedF(kf, nf, rng);
+        FMatrix cf = FMatrix.zeros(mf, nf);
+        FMatrix reff = FMatrix.zeros(mf, nf);
+        SCALAR.gemm(Transpose.YES, Transpose.NO, 1f, af, bf, 0f, reff);
+        VectorGemm.INSTANCE.sgemm(Transpose.YES, Transpose.NO, 1f, af, bf, 0f, cf);
+        ProductCheck.assertProductClose("sgemm kernel", ProductCheck.toDouble(cf), ProductCheck.toDouble(reff),
+                ProductCheck.absProductF(Transpose.YES, af, Transpose.NO, bf, mf, nf, kf), 1, 0, null, kf,
+                FLOAT_UNIT);
     }
 
     /** Elements of the parent outside the view of C must keep their values. */
