@@ -56,6 +56,15 @@ final class PackedDgemm {
     /** Widest C (in columns) computed by {@link #multiplyNarrow} (A not transposed) rather than packed. */
     static final int NARROW_MAX = 2 * L;
 
+    /**
+     * Whether {@link #multiplyNarrow} should compute an m x n (times inner k) product: C at most
+     * {@link #NARROW_MAX} wide, and its packed op(B) (k x 2 vectors) no larger than the packed B panel, so
+     * the per-thread workspace stays bounded.
+     */
+    static boolean narrow(int n, int k) {
+        return n <= NARROW_MAX && (long) k * 2 * L <= (long) KC * NC;
+    }
+
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private PackedDgemm() {

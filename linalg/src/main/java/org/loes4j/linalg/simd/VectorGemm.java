@@ -44,7 +44,7 @@ final class VectorGemm implements GemmKernel {
         int bs = b.stride();
         int co = c.offset();
         int cs = c.stride();
-        if (!ta && n <= PackedDgemm.NARROW_MAX) {
+        if (!ta && PackedDgemm.narrow(n, k)) {
             Split rows = Split.rows(m, n, k, PackedDgemm.MR);
             if (rows.tasks == 1) {
                 PackedDgemm.multiplyNarrow(ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, 0, m, n, alpha, beta,
@@ -89,7 +89,7 @@ final class VectorGemm implements GemmKernel {
         int bs = b.stride();
         int co = c.offset();
         int cs = c.stride();
-        if (!ta && n <= PackedSgemm.NARROW_MAX) {
+        if (!ta && PackedSgemm.narrow(n, k)) {
             Split rows = Split.rows(m, n, k, PackedSgemm.MR);
             if (rows.tasks == 1) {
                 PackedSgemm.multiplyNarrow(ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, 0, m, n, alpha, beta,

@@ -105,7 +105,7 @@ class VectorGemmTest {
         int n = 3;
         int k = 200;
         assertTrue((long) m * n * k >= VectorGemm.PARALLEL_MIN_MACS, "shape must be above the threshold");
-        assertTrue(n <= PackedDgemm.NARROW_MAX && n <= PackedSgemm.NARROW_MAX, "shape must be narrow");
+        assertTrue(PackedDgemm.narrow(n, k) && PackedSgemm.narrow(n, k), "shape must take the narrow path");
         SplittableRandom rng = new SplittableRandom(SEED + 2);
         DMatrix a = ProductCheck.stridedD(m, k, rng);
         DMatrix b = ProductCheck.stridedD(n, k, rng);
