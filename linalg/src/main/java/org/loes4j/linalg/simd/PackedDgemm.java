@@ -56,6 +56,8 @@ final class PackedDgemm {
     /** Widest C (in columns) computed by {@link #multiplyNarrow} (A not transposed) rather than packed. */
     static final int NARROW_MAX = 2 * L;
 
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
     /**
      * Whether {@link #multiplyNarrow} should compute an m x n (times inner k) product: C at most
      * {@link #NARROW_MAX} wide, and its packed op(B) (k x 2 vectors) no larger than the packed B panel, so
@@ -64,8 +66,6 @@ final class PackedDgemm {
     static boolean narrow(int n, int k) {
         return n <= NARROW_MAX && (long) k * 2 * L <= (long) KC * NC;
     }
-
-    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private PackedDgemm() {
     }
@@ -159,9 +159,9 @@ final class PackedDgemm {
      * would cost more than the arithmetic. op(B) is packed into k rows of two vectors (zero-padded); rows
      * [i0, i1) of C are then computed four at a time straight from A's rows, each with two vector
      * accumulators over the whole inner dimension (so stripes of rows give the same bits as one run).
-     * Measured (thread CPU time, 3000 x 768 times 768 x c): 2.0-2.5 ms against 2.7-3.2 ms packed for
-     * c = 1, 2.3 ms against 3.5-3.7 ms for c = 16. With A transposed ({@code XT y}) reading A's columns
-     * straight was slower than packing, so that case keeps the packed path.
+     * Measured in float64 (thread CPU time, 3000 x 768 times 768 x c): 2.0-2.5 ms against 2.7-3.2 ms
+     * packed for c = 1, 2.3 ms against 3.5-3.7 ms for c = 16. With A transposed ({@code XT y}) reading A's
+     * columns straight was slower than packing, so that case keeps the packed path.
      */
     static void multiplyNarrow(double[] a, int ao, int as, boolean transB, double[] b, int bo, int bs,
                                double[] c, int co, int cs,

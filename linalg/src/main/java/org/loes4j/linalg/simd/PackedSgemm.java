@@ -6,9 +6,10 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The float32 twin of {@link PackedDgemm} (same code, float lanes and block sizes of its own), the engine
- * behind {@link VectorGemm} and {@link VectorGram}: a blocked, packed matrix product over a rectangle of C, {@code C[i0:i1, j0:j1] = alpha op(A)[i0:i1, :] op(B)[:, j0:j1] + beta C}, in the
- * layout of Goto and van de Geijn ("Anatomy of high-performance matrix multiplication", 2008).
+ * The float32 twin of {@link PackedDgemm} (same code, float lanes, block sizes of its own), the engine
+ * behind {@link VectorGemm} and {@link VectorGram}: a blocked, packed matrix product over a rectangle of
+ * C, {@code C[i0:i1, j0:j1] = alpha op(A)[i0:i1, :] op(B)[:, j0:j1] + beta C}, in the layout of Goto and
+ * van de Geijn ("Anatomy of high-performance matrix multiplication", 2008).
  *
  * <p>Loops, outer to inner: column panels of NC columns of C; slices of KC along the inner dimension
  * (op(B)'s KC x NC panel is packed into NR-wide slivers); row blocks of MC rows (op(A)'s MC x KC block is
@@ -43,6 +44,8 @@ final class PackedSgemm {
     /** Widest C (in columns) computed by {@link #multiplyNarrow} (A not transposed) rather than packed. */
     static final int NARROW_MAX = 2 * L;
 
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
     /**
      * Whether {@link #multiplyNarrow} should compute an m x n (times inner k) product: C at most
      * {@link #NARROW_MAX} wide, and its packed op(B) (k x 2 vectors) no larger than the packed B panel, so
@@ -51,8 +54,6 @@ final class PackedSgemm {
     static boolean narrow(int n, int k) {
         return n <= NARROW_MAX && (long) k * 2 * L <= (long) KC * NC;
     }
-
-    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private PackedSgemm() {
     }
@@ -146,9 +147,9 @@ final class PackedSgemm {
      * would cost more than the arithmetic. op(B) is packed into k rows of two vectors (zero-padded); rows
      * [i0, i1) of C are then computed four at a time straight from A's rows, each with two vector
      * accumulators over the whole inner dimension (so stripes of rows give the same bits as one run).
-     * Measured (thread CPU time, 3000 x 768 times 768 x c): 2.0-2.5 ms against 2.7-3.2 ms packed for
-     * c = 1, 2.3 ms against 3.5-3.7 ms for c = 16. With A transposed ({@code XT y}) reading A's columns
-     * straight was slower than packing, so that case keeps the packed path.
+     * Measured in float64 (thread CPU time, 3000 x 768 times 768 x c): 2.0-2.5 ms against 2.7-3.2 ms
+     * packed for c = 1, 2.3 ms against 3.5-3.7 ms for c = 16. With A transposed ({@code XT y}) reading A's
+     * columns straight was slower than packing, so that case keeps the packed path.
      */
     static void multiplyNarrow(float[] a, int ao, int as, boolean transB, float[] b, int bo, int bs,
                                float[] c, int co, int cs,

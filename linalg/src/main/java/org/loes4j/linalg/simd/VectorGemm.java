@@ -53,8 +53,9 @@ final class VectorGemm implements GemmKernel {
             }
             LinalgExecutor.parallelFor(rows.tasks, t -> {
                 int lo = t * rows.chunk;
-                PackedDgemm.multiplyNarrow(ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, lo, Math.min(m, lo + rows.chunk), n,
-                        alpha, beta, PackedDgemm.workspace());
+                int hi = Math.min(m, lo + rows.chunk);
+                PackedDgemm.multiplyNarrow(ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, lo, hi, n, alpha, beta,
+                        PackedDgemm.workspace());
             });
             return;
         }
@@ -98,8 +99,9 @@ final class VectorGemm implements GemmKernel {
             }
             LinalgExecutor.parallelFor(rows.tasks, t -> {
                 int lo = t * rows.chunk;
-                PackedSgemm.multiplyNarrow(ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, lo, Math.min(m, lo + rows.chunk), n,
-                        alpha, beta, PackedSgemm.workspace());
+                int hi = Math.min(m, lo + rows.chunk);
+                PackedSgemm.multiplyNarrow(ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, lo, hi, n, alpha, beta,
+                        PackedSgemm.workspace());
             });
             return;
         }
