@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * The float32 twin of {@link PackedDgemm} (same code, float lanes, block sizes of its own), the engine
  * behind {@link VectorGemm} and {@link VectorGram}: a blocked, packed matrix product over a rectangle of
  * C, {@code C[i0:i1, j0:j1] = alpha op(A)[i0:i1, :] op(B)[:, j0:j1] + beta C}, in the layout of Goto and
- * van de Geijn ("Anatomy of high-performance matrix multiplication", 2008).
+ * van de Geijn ("Anatomy of high-performance matrix multiplication", 2008). Keep the two files in step:
+ * this one is PackedDgemm with the element type, the vector species and the block sizes changed.
  *
  * <p>Loops, outer to inner: column panels of NC columns of C; slices of KC along the inner dimension
  * (op(B)'s KC x NC panel is packed into NR-wide slivers); row blocks of MC rows (op(A)'s MC x KC block is

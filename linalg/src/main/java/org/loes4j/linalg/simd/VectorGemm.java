@@ -16,8 +16,9 @@ import org.loes4j.linalg.spi.GemmKernel;
  */
 final class VectorGemm implements GemmKernel {
     /**
-     * Below this many multiply-adds (m n k) the product stays on the calling thread: 2^21 is about 0.1 ms
-     * of single-thread work here, several times the cost of handing tasks to the pool.
+     * Below this many multiply-adds (m n k) the product stays on the calling thread. 2^21 is 0.05-0.1 ms of
+     * single-thread work here; a parallelFor of trivial tasks measured about 5 us (2 threads, busy
+     * machine), and each stripe also repacks the operand it shares with the others.
      */
     static final long PARALLEL_MIN_MACS = 1L << 21;
     /** Stripes per thread: more than one, so a thread slowed by other load does not hold up the rest. */
