@@ -132,7 +132,29 @@ public final class HouseholderTridiagonal {
      */
     private static void pass(RowOps ops, double[] a, int n, int base, int r0, int r1, boolean pending,
             double[] pv, double[] pw, double[] v, double[] p) {
-        for (int r = r0; r < r1; r++) {
+        int r = r0;
+        if (pending && v != null) {
+            // Two rows per call share the loads of pv, pw, v and p (the common case, so it gets its own
+            // primitive): columns 0..r-1 together, then the entry (r+1, r) and both diagonals by hand.
+            double[] dots = new double[2];
+            for (; r + 1 < r1; r += 2) {
+                int row0 = (base + r) * n + base;
+                int row1 = row0 + n;
+                double v0 = pv[r + 1];
+                double w0 = pw[r + 1];
+                double v1 = pv[r + 2];
+                double w1 = pw[r + 2];
+                ops.updateDotAndAxpy2(r, a, row0, row1, -v0, -w0, -v1, -w1, pw, 1, pv, 1, v, 0, v[r], v[r + 1],
+                        p, 0, dots);
+                a[row0 + r] -= 2 * v0 * w0;
+                double sub = a[row1 + r] - v1 * pw[r + 1] - w1 * pv[r + 1];
+                a[row1 + r] = sub;
+                a[row1 + r + 1] -= 2 * v1 * w1;
+                p[r] += dots[0] + a[row0 + r] * v[r] + sub * v[r + 1];
+                p[r + 1] += dots[1] + sub * v[r] + a[row1 + r + 1] * v[r + 1];
+            }
+        }
+        for (; r < r1; r++) {
             int row = (base + r) * n + base;
             double s = 0;
             if (pending) {

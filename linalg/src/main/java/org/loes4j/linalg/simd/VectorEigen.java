@@ -158,6 +158,49 @@ final class VectorEigen implements EigenKernel {
         }
 
         @Override
+        public void updateDotAndAxpy2(int n, double[] a, int r0, int r1, double b0, double c0, double b1,
+                double c1, double[] x1, int x1o, double[] x2, int x2o, double[] v, int vo, double alpha0,
+                double alpha1, double[] y, int yo, double[] dots) {
+            DoubleVector vb0 = DoubleVector.broadcast(D, b0);
+            DoubleVector vc0 = DoubleVector.broadcast(D, c0);
+            DoubleVector vb1 = DoubleVector.broadcast(D, b1);
+            DoubleVector vc1 = DoubleVector.broadcast(D, c1);
+            DoubleVector va0 = DoubleVector.broadcast(D, alpha0);
+            DoubleVector va1 = DoubleVector.broadcast(D, alpha1);
+            DoubleVector acc0 = DoubleVector.zero(D);
+            DoubleVector acc1 = DoubleVector.zero(D);
+            int k = 0;
+            int bound = D.loopBound(n);
+            for (; k < bound; k += D.length()) {
+                DoubleVector u = DoubleVector.fromArray(D, x1, x1o + k);
+                DoubleVector w = DoubleVector.fromArray(D, x2, x2o + k);
+                DoubleVector vv = DoubleVector.fromArray(D, v, vo + k);
+                DoubleVector p = w.fma(vc0, u.fma(vb0, DoubleVector.fromArray(D, a, r0 + k)));
+                DoubleVector q = w.fma(vc1, u.fma(vb1, DoubleVector.fromArray(D, a, r1 + k)));
+                p.intoArray(a, r0 + k);
+                q.intoArray(a, r1 + k);
+                acc0 = p.fma(vv, acc0);
+                acc1 = q.fma(vv, acc1);
+                q.fma(va1, p.fma(va0, DoubleVector.fromArray(D, y, yo + k))).intoArray(y, yo + k);
+            }
+            double s0 = sumLanes(acc0);
+            double s1 = sumLanes(acc1);
+            for (; k < n; k++) {
+                double u = x1[x1o + k];
+                double w = x2[x2o + k];
+                double p = a[r0 + k] + b0 * u + c0 * w;
+                double q = a[r1 + k] + b1 * u + c1 * w;
+                a[r0 + k] = p;
+                a[r1 + k] = q;
+                s0 += p * v[vo + k];
+                s1 += q * v[vo + k];
+                y[yo + k] += alpha0 * p + alpha1 * q;
+            }
+            dots[0] = s0;
+            dots[1] = s1;
+        }
+
+        @Override
         public void rotateSweep(int n, int lo, int hi, double[] c, double[] s, double[] zt) {
             int strip = 2 * D.length();
             int strips = (n + strip - 1) / strip;
