@@ -100,6 +100,29 @@ class VectorEigenTest {
             assertEquals(s, got, PRIMITIVE_TOL * (n + 1), "updateDotAndAxpy n=" + n);
             assertArrayEquals(rowExpected, row, PRIMITIVE_TOL, "updateDotAndAxpy row n=" + n);
             assertArrayEquals(pExpected, p, PRIMITIVE_TOL, "updateDotAndAxpy y n=" + n);
+
+            double[] a = random(2 * n + 8, rng);
+            double[] a2 = a.clone();
+            double[] y3 = y.clone();
+            double[] dots = new double[2];
+            SIMD.updateDotAndAxpy2(n, a2, 1, n + 4, 0.5, -0.25, 1.5, 0.75, x, xo, y, yo, v, 3, -0.6, 0.9, y3, 2, dots);
+            double[] aExpected = a.clone();
+            double[] y3Expected = y.clone();
+            double d0 = 0;
+            double d1 = 0;
+            for (int k = 0; k < n; k++) {
+                double r0 = a[1 + k] + 0.5 * x[xo + k] - 0.25 * y[yo + k];
+                double r1 = a[n + 4 + k] + 1.5 * x[xo + k] + 0.75 * y[yo + k];
+                aExpected[1 + k] = r0;
+                aExpected[n + 4 + k] = r1;
+                d0 += r0 * v[3 + k];
+                d1 += r1 * v[3 + k];
+                y3Expected[2 + k] += -0.6 * r0 + 0.9 * r1;
+            }
+            assertEquals(d0, dots[0], PRIMITIVE_TOL * (n + 1), "updateDotAndAxpy2 dot 0 n=" + n);
+            assertEquals(d1, dots[1], PRIMITIVE_TOL * (n + 1), "updateDotAndAxpy2 dot 1 n=" + n);
+            assertArrayEquals(aExpected, a2, PRIMITIVE_TOL, "updateDotAndAxpy2 rows n=" + n);
+            assertArrayEquals(y3Expected, y3, PRIMITIVE_TOL, "updateDotAndAxpy2 y n=" + n);
         }
     }
 
