@@ -47,11 +47,12 @@ public interface RowOps {
             double[] y, int yo, double[] dots);
 
     /**
-     * Applies the rotations of one QL sweep to the rows of {@code zt} (each row n long, row r at offset
-     * {@code r * n}): for i = hi - 1 down to lo, rows (i, i+1) get
-     * {@code (zi, zi1) <- (c[i] zi - s[i] zi1, s[i] zi + c[i] zi1)}.
+     * Applies the rotations of {@code count} QL sweeps, in order, to the rows of {@code zt} (each row n
+     * long, row r at offset {@code r * n}): for sweep b and i = hi[b] - 1 down to lo[b], rows (i, i+1)
+     * get {@code (zi, zi1) <- (c[b][i] zi - s[b][i] zi1, s[b][i] zi + c[b][i] zi1)}. Columns are
+     * independent, so an implementation may run all sweeps over one strip of columns before the next.
      */
-    void rotateSweep(int n, int lo, int hi, double[] c, double[] s, double[] zt);
+    void rotateSweeps(int n, int count, int[] lo, int[] hi, double[][] c, double[][] s, double[] zt);
 
     /**
      * How many tasks the O(n^2)-per-step passes of the solver may be split into on the library executor

@@ -7,10 +7,12 @@ package org.loes4j.linalg.decomp;
  * <p>For the unreduced block {@code l..m} at the top of what remains, one QL step with shift sigma (the
  * eigenvalue of the leading 2 x 2 block {@code [d_l e_l; e_l d_{l+1}]} nearer {@code d_l}) is done
  * implicitly: a plane rotation in the plane (m-1, m) is chosen from {@code d_m - sigma} and the
- * resulting bulge is chased up to row l by rotations in planes (i, i+1), i = m-1 .. l. When
- * eigenvectors are wanted the sweep's rotations are recorded and then applied together to the rows of
- * the accumulated {@code ZT} ({@link RowOps#rotateSweep}: row-major, so contiguous, and a backend can
- * apply a whole sweep to one strip of columns at a time). An off-diagonal {@code e_m} counts as zero, splitting
+ * resulting bulge is chased up to row l by rotations in planes (i, i+1), i = m-1 .. l. The recurrence
+ * on d and e never reads the eigenvectors, so when they are wanted the rotations of up to
+ * {@link #SWEEPS_PER_BATCH} sweeps are recorded and then applied together to the rows of the
+ * accumulated {@code ZT} ({@link RowOps#rotateSweeps}): columns of ZT transform independently, so a
+ * backend can run all the batch's sweeps over one strip of columns while it is in cache, instead of
+ * streaming the whole of ZT through memory once per sweep. An off-diagonal {@code e_m} counts as zero, splitting
  * the matrix, once {@code |e_m| <= eps (|d_m| + |d_{m+1}|)} or {@code |e_m| <= eps ||T||} with
  * {@code ||T|| = max_i (|d_i| + |e_i|)}. The second, normwise, test is needed for clusters of eigenvalues
  * near zero (rank-deficient Gram matrices): there the rounding the bulge chase leaks in from the large
@@ -23,6 +25,12 @@ package org.loes4j.linalg.decomp;
 public final class TridiagonalQL {
     /** QL steps allowed per eigenvalue; LAPACK's steqr allows 30 per eigenvalue on average. */
     public static final int MAX_ITERATIONS = 60;
+
+    /**
+     * Sweeps whose rotations are applied to ZT together. With n = 768 a strip of 16 columns of ZT is
+     * 96 KiB and stays in L2 across the batch; 32 sweeps of n rotations are 400 KiB of cosines and sines.
+     */
+    public static final int SWEEPS_PER_BATCH = 32;
 
     private static final double EPS = Math.ulp(1.0) / 2;
 
@@ -49,8 +57,9 @@ public final class TridiagonalQL {
             norm = Math.max(norm, Math.abs(d[i]) + Math.abs(e[i]));
         }
         double negligible = Math.max(EPS * norm, Double.MIN_NORMAL);
-        double[] cs = zt == null ? null : new double[n];
-        double[] sn = zt == null ? null : new double[n];
+        Batch batch = zt == null ? null : new Batch(n);
+        double[] cs = batch == null ? null : batch.c[0];
+        double[] sn = batch == null ? null : batch.s[0];
         for (int l = 0; l < n; l++) {
             int iterations = 0;
             while (true) {
@@ -88,8 +97,10 @@ public final class TridiagonalQL {
                         d[i + 1] -= p;
                         e[m] = 0;
                         split = true;
-                        if (zt != null) {
-                            ops.rotateSweep(n, i + 1, m, cs, sn, zt);
+                        if (batch != null && i + 1 < m) {
+                            batch.add(ops, i + 1, m, zt);
+                            cs = batch.c[batch.count];
+                            sn = batch.s[batch.count];
                         }
                         break;
                     }
@@ -109,12 +120,50 @@ public final class TridiagonalQL {
                 if (split) {
                     continue;
                 }
-                if (zt != null) {
-                    ops.rotateSweep(n, l, m, cs, sn, zt);
+                if (batch != null) {
+                    batch.add(ops, l, m, zt);
+                    cs = batch.c[batch.count];
+                    sn = batch.s[batch.count];
                 }
                 d[l] -= p;
                 e[l] = g;
                 e[m] = 0;
+            }
+        }
+        if (batch != null) {
+            batch.flush(ops, zt);
+        }
+    }
+
+    /** Recorded sweeps not yet applied to ZT: sweep b rotated planes (i, i+1), i = hi[b]-1 .. lo[b]. */
+    private static final class Batch {
+        final int n;
+        final double[][] c;
+        final double[][] s;
+        final int[] lo = new int[SWEEPS_PER_BATCH];
+        final int[] hi = new int[SWEEPS_PER_BATCH];
+        int count;
+
+        Batch(int n) {
+            this.n = n;
+            c = new double[SWEEPS_PER_BATCH][n];
+            s = new double[SWEEPS_PER_BATCH][n];
+        }
+
+        /** Records the sweep just written into {@code c[count]}, {@code s[count]}; applies a full batch. */
+        void add(RowOps ops, int from, int to, double[] zt) {
+            lo[count] = from;
+            hi[count] = to;
+            count++;
+            if (count == SWEEPS_PER_BATCH) {
+                flush(ops, zt);
+            }
+        }
+
+        void flush(RowOps ops, double[] zt) {
+            if (count > 0) {
+                ops.rotateSweeps(n, count, lo, hi, c, s, zt);
+                count = 0;
             }
         }
     }

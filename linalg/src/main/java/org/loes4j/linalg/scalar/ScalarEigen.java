@@ -97,17 +97,19 @@ public final class ScalarEigen implements EigenKernel {
         }
 
         @Override
-        public void rotateSweep(int n, int lo, int hi, double[] c, double[] s, double[] zt) {
-            for (int i = hi - 1; i >= lo; i--) {
-                int io = i * n;
-                int jo = io + n;
-                double ci = c[i];
-                double si = s[i];
-                for (int k = 0; k < n; k++) {
-                    double zi = zt[io + k];
-                    double zj = zt[jo + k];
-                    zt[io + k] = ci * zi - si * zj;
-                    zt[jo + k] = si * zi + ci * zj;
+        public void rotateSweeps(int n, int count, int[] lo, int[] hi, double[][] c, double[][] s, double[] zt) {
+            for (int b = 0; b < count; b++) {
+                for (int i = hi[b] - 1; i >= lo[b]; i--) {
+                    int io = i * n;
+                    int jo = io + n;
+                    double ci = c[b][i];
+                    double si = s[b][i];
+                    for (int k = 0; k < n; k++) {
+                        double zi = zt[io + k];
+                        double zj = zt[jo + k];
+                        zt[io + k] = ci * zi - si * zj;
+                        zt[jo + k] = si * zi + ci * zj;
+                    }
                 }
             }
         }

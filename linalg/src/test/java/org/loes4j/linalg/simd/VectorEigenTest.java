@@ -126,31 +126,37 @@ class VectorEigenTest {
         }
     }
 
-    /** Includes a sweep large enough to be split over the executor by columns. */
+    /** Three sweeps over different row ranges; 600 columns is large enough to be split over the executor. */
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 17, 65, 600})
-    void rotateSweepMatchesOneRotationAtATime(int n) {
+    void rotateSweepsMatchOneRotationAtATime(int n) {
         SplittableRandom rng = new SplittableRandom(43 + n);
         int rows = Math.max(2, Math.min(n, 300));
         double[] z = random(rows * n, rng);
-        double[] c = new double[rows];
-        double[] s = new double[rows];
-        for (int i = 0; i < rows; i++) {
-            double angle = rng.nextDouble(0, 2 * Math.PI);
-            c[i] = Math.cos(angle);
-            s[i] = Math.sin(angle);
-        }
-        int lo = rows > 2 ? 1 : 0;
-        double[] expected = z.clone();
-        for (int i = rows - 2; i >= lo; i--) {
-            for (int k = 0; k < n; k++) {
-                double zi = expected[i * n + k];
-                double zj = expected[(i + 1) * n + k];
-                expected[i * n + k] = c[i] * zi - s[i] * zj;
-                expected[(i + 1) * n + k] = s[i] * zi + c[i] * zj;
+        int count = 3;
+        double[][] c = new double[count][rows];
+        double[][] s = new double[count][rows];
+        for (int b = 0; b < count; b++) {
+            for (int i = 0; i < rows; i++) {
+                double angle = rng.nextDouble(0, 2 * Math.PI);
+                c[b][i] = Math.cos(angle);
+                s[b][i] = Math.sin(angle);
             }
         }
-        SIMD.rotateSweep(n, lo, rows - 1, c, s, z);
+        int[] lo = {rows > 2 ? 1 : 0, 0, rows / 2};
+        int[] hi = {rows - 1, rows - 1, rows - 1};
+        double[] expected = z.clone();
+        for (int b = 0; b < count; b++) {
+            for (int i = hi[b] - 1; i >= lo[b]; i--) {
+                for (int k = 0; k < n; k++) {
+                    double zi = expected[i * n + k];
+                    double zj = expected[(i + 1) * n + k];
+                    expected[i * n + k] = c[b][i] * zi - s[b][i] * zj;
+                    expected[(i + 1) * n + k] = s[b][i] * zi + c[b][i] * zj;
+                }
+            }
+        }
+        SIMD.rotateSweeps(n, count, lo, hi, c, s, z);
         assertArrayEquals(expected, z, PRIMITIVE_TOL * rows);
     }
 
