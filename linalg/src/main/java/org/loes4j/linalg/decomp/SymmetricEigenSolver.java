@@ -14,8 +14,8 @@ import org.loes4j.linalg.FMatrix;
  *
  * <p>The row primitives come from a {@link RowOps}, so one algorithm serves the scalar reference and the
  * Vector API backend. Work: about {@code 4/3 n^3} flops for the reduction, {@code 4/3 n^3} to form Q
- * and about {@code 3 n^3} for the rotations; eigenvalues alone need only the reduction (the QL on T is
- * O(n^2)).
+ * and about {@code 6 n^3} for the rotations (two QL sweeps per eigenvalue on average); eigenvalues
+ * alone need only the reduction (the QL on T is O(n^2)).
  */
 public final class SymmetricEigenSolver {
     private SymmetricEigenSolver() {
