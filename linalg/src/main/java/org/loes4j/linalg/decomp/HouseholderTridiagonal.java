@@ -41,6 +41,10 @@ public final class HouseholderTridiagonal {
      * @param tau receives the n reflector scales ({@code tau[k] = 0} means {@code H_k = I}); length >= n
      */
     public static void reduce(RowOps ops, double[] a, int n, double[] d, double[] e, double[] tau) {
+        checkLength("a", a.length, (long) n * n);
+        checkLength("d", d.length, n);
+        checkLength("e", e.length, n);
+        checkLength("tau", tau.length, n);
         Arrays.fill(tau, 0, n, 0.0);
         int tasks = Math.max(1, ops.parallelTasks());
         double[] v = new double[n];
@@ -204,6 +208,9 @@ public final class HouseholderTridiagonal {
      * Row i of QT is the i-th column of Q.
      */
     public static void formQTransposed(RowOps ops, double[] a, int n, double[] tau, double[] qt) {
+        checkLength("a", a.length, (long) n * n);
+        checkLength("tau", tau.length, n);
+        checkLength("qt", qt.length, (long) n * n);
         Arrays.fill(qt, 0, n * n, 0.0);
         for (int i = 0; i < n; i++) {
             qt[i * n + i] = 1.0;
@@ -241,6 +248,13 @@ public final class HouseholderTridiagonal {
             if (s != 0) {
                 ops.axpy(m, -tau * s, v, 0, x, o);
             }
+        }
+    }
+
+    /** Requires an array of at least {@code needed} elements. */
+    static void checkLength(String name, int length, long needed) {
+        if (length < needed) {
+            throw new IllegalArgumentException(name + ": length " + length + ", needs at least " + needed);
         }
     }
 }

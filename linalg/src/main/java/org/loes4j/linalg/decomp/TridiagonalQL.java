@@ -48,6 +48,11 @@ public final class TridiagonalQL {
      * @throws ArithmeticException when eigenvalue {@code l} did not converge within the cap
      */
     public static void diagonalize(RowOps ops, double[] d, double[] e, int n, double[] zt) {
+        HouseholderTridiagonal.checkLength("d", d.length, n);
+        HouseholderTridiagonal.checkLength("e", e.length, n);
+        if (zt != null) {
+            HouseholderTridiagonal.checkLength("zt", zt.length, (long) n * n);
+        }
         if (n <= 1) {
             return;
         }
