@@ -14,6 +14,7 @@ module org.loes4j.linalg {
     exports org.loes4j.linalg.decomp;
     exports org.loes4j.linalg.regression;
     exports org.loes4j.linalg.concurrent;
+    exports org.loes4j.linalg.io;
 
     uses org.loes4j.linalg.spi.Backend;
 
