@@ -1,0 +1,97 @@
+package org.loes4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the module graph of STYLE.md real: {@code cli -> {encoders, selection, training} -> linalg <-
+ * native-bindings}, bench on top of everything, and no third-party runtime dependency in the core
+ * modules (linalg, selection, training).
+ */
+class ArchitectureTest {
+    private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+
+    /** For every module, the loes4j modules it may require. */
+    private static final Map<String, Set<String>> ALLOWED = Map.of(
+            "linalg", Set.of(),
+            "native-bindings", Set.of("org.loes4j.linalg"),
+            "encoders", Set.of("org.loes4j.linalg"),
+            "selection", Set.of("org.loes4j.linalg"),
+            "training", Set.of("org.loes4j.linalg"),
+            "cli", Set.of("org.loes4j.linalg", "org.loes4j.nativebindings", "org.loes4j.encoders",
+                    "org.loes4j.selection", "org.loes4j.training"),
+            "bench", Set.of("org.loes4j.linalg", "org.loes4j.nativebindings", "org.loes4j.encoders",
+                    "org.loes4j.selection", "org.loes4j.training"));
+
+    private static final Pattern REQUIRES = Pattern.compile("requires\\s+(?:static\\s+|transitive\\s+)*([\\w.]+)\\s*;");
+
+    private static Set<String> requires(String module) throws IOException {
+        String text = Files.readString(ROOT.resolve(module).resolve("src/main/java/module-info.java"));
+        Set<String> out = new TreeSet<>();
+        Matcher m = REQUIRES.matcher(text);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    @Test
+    void everyModuleHasAModuleInfo() {
+        for (String module : ALLOWED.keySet()) {
+            assertTrue(Files.isRegularFile(ROOT.resolve(module).resolve("src/main/java/module-info.java")),
+                    module + " lacks module-info.java");
+        }
+    }
+
+    @Test
+    void dependenciesFlowOneWay() throws IOException {
+        for (var e : ALLOWED.entrySet()) {
+            Set<String> ours = new TreeSet<>();
+            for (String r : requires(e.getKey())) {
+                if (r.startsWith("org.loes4j.")) {
+                    ours.add(r);
+                }
+            }
+            assertTrue(e.getValue().containsAll(ours), e.getKey() + " requires " + ours + ", allowed " + e.getValue());
+        }
+        assertTrue(requires("linalg").contains("jdk.incubator.vector"));
+    }
+
+    @Test
+    void coreModulesHaveNoThirdPartyRuntimeDependencies() throws IOException {
+        for (String module : new String[] {"linalg", "selection", "training"}) {
+            for (String r : requires(module)) {
+                assertTrue(r.startsWith("org.loes4j.") || r.startsWith("java.") || r.startsWith("jdk."),
+                        module + " requires third-party module " + r);
+            }
+            String pom = Files.readString(ROOT.resolve(module).resolve("pom.xml"));
+            Matcher m = Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL).matcher(pom);
+            while (m.find()) {
+                String dep = m.group(1);
+                boolean ours = dep.contains("<groupId>org.loes4j</groupId>");
+                boolean testOnly = dep.contains("<scope>test</scope>");
+                assertTrue(ours || testOnly, module + "/pom.xml has a third-party runtime dependency: " + dep.trim());
+            }
+        }
+    }
+
+    @Test
+    void theRootPomListsEveryModule() throws IOException {
+        String pom = Files.readString(ROOT.resolve("pom.xml"));
+        for (String module : ALLOWED.keySet()) {
+            assertTrue(pom.contains("<module>" + module + "</module>"), "root pom lacks " + module);
+        }
+        assertEquals(ALLOWED.size(), Pattern.compile("<module>").matcher(pom).results().count());
+    }
+}
