@@ -15,11 +15,19 @@ public final class TriangleArea {
     private TriangleArea() {
     }
 
-    /** The area of triangle (i, j, k) from the centroid Gram. */
+    /**
+     * The area of triangle (i, j, k) from the centroid Gram. A triplet with a repeated index is degenerate and
+     * has area 0 exactly: from the Gram, {@code ab * ac - dot^2} would otherwise be rounding noise whose square
+     * root is ~1e-8 of the scale.
+     */
     public static double area(DMatrix g, int i, int j, int k) {
-        double ab = g.get(i, i) + g.get(j, j) - 2 * g.get(i, j);
-        double ac = g.get(i, i) + g.get(k, k) - 2 * g.get(i, k);
-        double dot = g.get(i, i) - g.get(i, j) - g.get(i, k) + g.get(j, k);
+        if (i == j || i == k || j == k) {
+            return 0;
+        }
+        double gii = g.get(i, i);
+        double ab = (gii - g.get(i, j)) + (g.get(j, j) - g.get(i, j));
+        double ac = (gii - g.get(i, k)) + (g.get(k, k) - g.get(i, k));
+        double dot = (gii - g.get(i, j)) + (g.get(j, k) - g.get(i, k));
         return 0.5 * Math.sqrt(Math.max(0.0, ab * ac - dot * dot));
     }
 
