@@ -13,6 +13,7 @@ public final class Gelu {
     private static final double INV_SQRT_2PI = 0.3989422804014327;
 
     private DMatrix input;
+    private double[] cdf;
 
     /** {@code gelu(x)} of one value. */
     public static double gelu(double x) {
@@ -24,20 +25,28 @@ public final class Gelu {
         return 0.5 * Erf.erfc(-x * INV_SQRT2) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
     }
 
-    /** Returns a new matrix of {@code gelu} applied elementwise; keeps a reference to x. */
+    /**
+     * Returns a new matrix of {@code gelu} applied elementwise; keeps a reference to x and Phi(x) (so the
+     * backward pass needs no second erfc).
+     */
     public DMatrix forward(DMatrix x) {
         int b = x.rows();
         int n = x.cols();
         DMatrix y = DMatrix.zeros(b, n);
         double[] xd = x.data();
         double[] yd = y.data();
+        double[] phi = new double[b * n];
         for (int i = 0; i < b; i++) {
             int o = x.index(i, 0);
             for (int j = 0; j < n; j++) {
-                yd[i * n + j] = gelu(xd[o + j]);
+                double v = xd[o + j];
+                double c = 0.5 * Erf.erfc(-v * INV_SQRT2);
+                phi[i * n + j] = c;
+                yd[i * n + j] = v * c;
             }
         }
         input = x;
+        cdf = phi;
         return y;
     }
 
@@ -59,7 +68,8 @@ public final class Gelu {
             int ox = input.index(i, 0);
             int od = dy.index(i, 0);
             for (int j = 0; j < n; j++) {
-                dxd[i * n + j] = dyd[od + j] * derivative(xd[ox + j]);
+                double v = xd[ox + j];
+                dxd[i * n + j] = dyd[od + j] * (cdf[i * n + j] + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v));
             }
         }
         return dx;
