@@ -70,6 +70,11 @@ final class EmbeddingsFile implements AutoCloseable {
         return embeddings;
     }
 
+    /** Layer l as an N x d view of the mapping (for the selection module). */
+    SegmentMatrix layer(int l) {
+        return array.layer(l);
+    }
+
     /** "N x L x d" for messages. */
     String describe() {
         return embeddings.size() + " samples, " + embeddings.layers() + " layers of width " + embeddings.dim();

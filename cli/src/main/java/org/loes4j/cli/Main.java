@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Find which layers of an encoder carry a task, and train probes on them.",
         subcommands = {DoctorCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
+                CompareCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad input and usage errors. */

@@ -257,7 +257,12 @@ final class TrainCommand implements Runnable {
         }
     }
 
-    private static int[] permutation(int n, long seed) {
+    /**
+     * The seeded permutation whose first rows form the validation split ({@code --val-fraction}; also
+     * used by compare). Its generator is {@code SplittableRandom(seed ^ 0x5DEECE66D)}, distinct from the
+     * trainer's streams, which derive from {@code SplittableRandom(seed)}.
+     */
+    static int[] permutation(int n, long seed) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;
