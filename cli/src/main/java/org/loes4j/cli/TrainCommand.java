@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -156,7 +157,20 @@ final class TrainCommand implements Runnable {
                     trainY = y.rows(tRows);
                 }
             }
-            TrainingResult r = new Trainer(config).train(trainE, trainY, valE, valY, layers, pool,
+            Map<String, Object> inputs = new LinkedHashMap<>();
+            inputs.put("embeddings", Digests.describe(embeddings));
+            inputs.put("labels", Digests.describe(labels));
+            if (layerChoice.selection != null) {
+                inputs.put("selection", Digests.describe(layerChoice.selection));
+            }
+            if (val != null) {
+                inputs.put("validationEmbeddings", Digests.describe(validation.files.embeddings));
+                inputs.put("validationLabels", Digests.describe(validation.files.labels));
+            } else {
+                inputs.put("validationSplit", valE == null ? "none"
+                        : valE.size() + " rows by SplittableRandom(seed ^ 0x5DEECE66D) permutation");
+            }
+            TrainingResult r = new Trainer(config, inputs).train(trainE, trainY, valE, valY, layers, pool,
                     quiet ? org.loes4j.training.ProgressListener.NONE : new ProgressBar(err));
             if (r.probe().isPresent()) {
                 r.probe().get().save(out);

@@ -136,6 +136,43 @@ class TrainCommandTest {
         }
         assertArrayEquals(new int[] {2, 1}, probe.layers());
         assertEquals("cls", probe.pooling());
+        Map<?, ?> inputs = (Map<?, ?>) probe.provenance().get("inputs");
+        assertTrue(inputs.get("embeddings").toString().startsWith("train.npy sha256:"), inputs.toString());
+        assertEquals(64 + "train.npy sha256:".length(), inputs.get("embeddings").toString().length());
+    }
+
+    @Test
+    void regressionTrainsAndEvaluatesInOriginalUnits() throws IOException {
+        // Target: 100 + 20 * (first feature of layer 1) read from the training file itself.
+        Path values = dir.resolve("values.txt");
+        Path testValues = dir.resolve("testvalues.txt");
+        for (Path[] pair : new Path[][] {{train, values}, {test, testValues}}) {
+            StringBuilder sb = new StringBuilder();
+            try (NpyArray a = Npy.map(pair[0])) {
+                for (int i = 0; i < a.shape()[0]; i++) {
+                    sb.append(100 + 20 * a.getDouble((long) i * L * D + D)).append('\n');
+                }
+            }
+            Files.writeString(pair[1], sb);
+        }
+        Path model = dir.resolve("reg.safetensors");
+        Result r = run("train", "--task", "regression", "--preset", "vision", "--embeddings", train.toString(),
+                "--labels", values.toString(), "--layers", "1", "--epochs", "15", "--batch", "32", "--lr", "3e-3",
+                "--quiet", "--out", model.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("validation rmse"), r.out());
+        Result ev = run("evaluate", "--model", model.toString(), "--embeddings", test.toString(), "--labels",
+                testValues.toString(), "--json");
+        assertEquals(0, ev.code(), ev.err());
+        Map<String, Object> m = Json.parseObject(ev.out());
+        assertTrue(((Number) m.get("r2")).doubleValue() > 0.9, m.toString());
+        Path csv = dir.resolve("reg.csv");
+        assertEquals(0, run("predict", "--model", model.toString(), "--embeddings", test.toString(), "--out",
+                csv.toString()).code());
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("index,value", lines.getFirst());
+        double first = Double.parseDouble(lines.get(1).split(",")[1]);
+        assertTrue(first > 50 && first < 150, "prediction in target units: " + first);
     }
 
     @Test

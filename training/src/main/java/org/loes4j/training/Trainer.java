@@ -41,12 +41,25 @@ import org.loes4j.training.optim.GradientClipping;
  */
 public final class Trainer {
     private final TrainingConfig config;
+    private final Map<String, Object> inputs;
 
     public Trainer(TrainingConfig config) {
+        this(config, Map.of());
+    }
+
+    /**
+     * @param inputs what the data came from (e.g. file names and SHA-256 digests), recorded under
+     *               {@code provenance.inputs} of the saved model
+     */
+    public Trainer(TrainingConfig config, Map<String, ?> inputs) {
         if (config == null) {
             throw new IllegalArgumentException("config: null");
         }
+        if (inputs == null) {
+            throw new IllegalArgumentException("inputs: null");
+        }
         this.config = config;
+        this.inputs = new LinkedHashMap<>(inputs);
     }
 
     public TrainingConfig config() {
@@ -124,6 +137,7 @@ public final class Trainer {
         provenance.put("randomStreams", "SplittableRandom(seed).split() x4: init, shuffle, dropout, geoReg");
         provenance.put("trainSamples", n);
         provenance.put("validationSamples", validation == null ? 0 : validation.size());
+        provenance.put("inputs", inputs);
 
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {

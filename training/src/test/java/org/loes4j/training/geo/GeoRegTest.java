@@ -79,7 +79,8 @@ class GeoRegTest {
     @Test
     void closedFormAgreesWithEigenvaluesOnBothGramSides() {
         SplittableRandom rng = new SplittableRandom(3);
-        int[][] shapes = {{32, 48}, {40, 10}, {128, 64}};
+        // {128, 1024}: the paper's batch on the fused width of k = 4 adapters of 256.
+        int[][] shapes = {{32, 48}, {40, 10}, {128, 64}, {128, 1024}};
         for (int[] s : shapes) {
             DMatrix f = DMatrix.random(s[0], s[1], rng);
             int[] labels = new int[s[0]];
