@@ -291,7 +291,12 @@ public final class Probe {
                         Json.parseObject(required(file, meta, "hyperParameters")),
                         Json.parseObject(required(file, meta, "provenance")),
                         Json.parseObject(required(file, meta, "training")));
-            } catch (ClassCastException | NullPointerException | NumberFormatException e) {
+            } catch (ClassCastException | NullPointerException | NumberFormatException | ArithmeticException e) {
+                throw new IllegalArgumentException(file + ": malformed probe metadata (" + e + ")", e);
+            } catch (IllegalArgumentException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
+                    throw e;
+                }
                 throw new IllegalArgumentException(file + ": malformed probe metadata (" + e.getMessage() + ")", e);
             }
         }

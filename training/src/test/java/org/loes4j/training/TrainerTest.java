@@ -255,6 +255,11 @@ class TrainerTest {
         Safetensors.writer().metadata("format", "pt").add("w", new long[] {1}, new double[] {1}).write(f);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Probe.load(f));
         assertTrue(e.getMessage().contains("other.safetensors") && e.getMessage().contains("not a loes4j probe"));
+        Path h = dir.resolve("headless.safetensors");
+        Safetensors.writer().metadata("format", Probe.FORMAT).metadata("architecture", "{\"fusion\": \"mlp\"}")
+                .add("w", new long[] {1}, new double[] {1}).write(h);
+        e = assertThrows(IllegalArgumentException.class, () -> Probe.load(h));
+        assertTrue(e.getMessage().startsWith(h.toString()) && e.getMessage().contains("mlp"), e.getMessage());
         Path g = dir.resolve("garbage.safetensors");
         Files.writeString(g, "hello world, not a model");
         assertThrows(IllegalArgumentException.class, () -> Probe.load(g));
