@@ -35,7 +35,11 @@ import org.loes4j.training.optim.GradientClipping;
  *       backward; clip the probe head's gradient norm (if set); AdamW with the cosine schedule
  *     validate (accuracy | RMSE); keep the parameters of the best epoch; early stopping if set
  * </pre>
- * Randomness: one master {@link SplittableRandom} from the seed, split in this order into the streams
+ * Regression targets are standardised with the training mean and (n - 1) standard deviation (the
+ * normaliser saved with the model; predictions are mapped back). GeoReg needs class labels: a positive
+ * GeoReg weight with regression targets is rejected.
+ *
+ * <p>Randomness: one master {@link SplittableRandom} from the seed, split in this order into the streams
  * for initialisation, shuffling, dropout and GeoReg triplets; same seed, same backend, same thread
  * count: the same model.
  */
@@ -130,7 +134,7 @@ public final class Trainer {
         int warmup = (int) Math.floor(config.warmupFraction() * totalSteps);
         CosineSchedule schedule = new CosineSchedule(warmup, Math.toIntExact(totalSteps), config.learningRateFloor());
         AdamW adam = new AdamW();
-        GeoReg geo = new GeoReg(task == Task.CLASSIFICATION ? config.geoRegWeight() : 0.0);
+        GeoReg geo = new GeoReg(config.geoRegWeight());
 
         Map<String, Object> provenance = new LinkedHashMap<>(LibraryInfo.environment());
         provenance.put("seed", config.seed());
@@ -328,6 +332,10 @@ public final class Trainer {
                 throw new IllegalArgumentException("validationTargets: label mapping " + validationTargets.names()
                         + " differs from training's " + trainTargets.names());
             }
+        }
+        if (trainTargets.task() == Task.REGRESSION && config.geoRegWeight() > 0) {
+            throw new IllegalArgumentException("geoRegWeight: " + config.geoRegWeight()
+                    + ", but GeoReg needs class labels and the targets are for regression");
         }
         if (config.architecture() == Architecture.LEARNABLE_WEIGHTS && layers.length < 2) {
             throw new IllegalArgumentException("layers: the learnable-weights baseline needs at least 2 layers");
