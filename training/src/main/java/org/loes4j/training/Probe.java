@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -35,6 +36,8 @@ import org.loes4j.training.nn.SoftmaxCrossEntropy;
  * Predictions p = probe.predict(Embeddings.of(matrix, probe.encoderLayers(), probe.inputDim()));
  * String first = p.label(0);
  * }</pre>
+ * An instance predicts one batch at a time (its layers keep the last forward pass): share it between
+ * threads only with external synchronisation, or load one per thread.
  */
 public final class Probe {
     /** Value of the {@code format} metadata entry. */
@@ -221,7 +224,7 @@ public final class Probe {
         }
         Safetensors.Writer w = Safetensors.writer()
                 .metadata("format", FORMAT)
-                .metadata("task", task.name().toLowerCase(java.util.Locale.ROOT))
+                .metadata("task", task.name().toLowerCase(Locale.ROOT))
                 .metadata("architecture", Json.write(arch))
                 .metadata("selectedLayers", Json.write(layers))
                 .metadata("encoderLayers", Integer.toString(encoderLayers))
@@ -273,7 +276,7 @@ public final class Probe {
                 if (!extra.isEmpty()) {
                     throw new IllegalArgumentException(file + ": unexpected tensors " + extra);
                 }
-                Task task = Task.valueOf(required(file, meta, "task").toUpperCase(java.util.Locale.ROOT));
+                Task task = Task.valueOf(required(file, meta, "task").toUpperCase(Locale.ROOT));
                 List<Object> sel = asList(Json.parse(required(file, meta, "selectedLayers")));
                 int[] layers = new int[sel.size()];
                 for (int i = 0; i < layers.length; i++) {
