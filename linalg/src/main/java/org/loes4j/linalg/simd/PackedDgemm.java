@@ -42,6 +42,9 @@ final class PackedDgemm {
     /** Columns of C per packed B panel: KC x NC x 8 bytes about 4 MiB, within a shared L3. */
     static final int NC = 86 * NR;
 
+    /** Widest C (in columns) computed by {@link #multiplyNarrow} rather than the packed blocks. */
+    static final int NARROW_MAX = 2 * L;
+
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private PackedDgemm() {
@@ -130,6 +133,92 @@ final class PackedDgemm {
         }
     }
 
+    /**
+     * The same product for narrow C ({@code n <= NARROW_MAX} columns, e.g. {@code XT y}): every element of
+     * A is used only n times, so packing A would cost more than the arithmetic. op(B) is packed into k rows
+     * of two vectors (zero-padded); rows [i0, i1) of C are then computed four at a time straight from A,
+     * each with two vector accumulators over the whole inner dimension.
+     */
+    static void multiplyNarrow(boolean transA, double[] a, int ao, int as,
+                               boolean transB, double[] b, int bo, int bs,
+                               double[] c, int co, int cs,
+                               int k, int i0, int i1, int n, double alpha, double beta, Workspace ws) {
+        if (i0 >= i1 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            scale(c, co, cs, i0, i1, 0, n, beta);
+            return;
+        }
+        int width = 2 * L;
+        ws.reserve(0, k * width);
+        double[] pb = ws.packedB;
+        for (int p = 0; p < k; p++) {
+            int row = p * width;
+            for (int j = 0; j < n; j++) {
+                pb[row + j] = transB ? b[bo + j * bs + p] : b[bo + p * bs + j];
+            }
+            Arrays.fill(pb, row + n, row + width, 0.0);
+        }
+        // op(A)[i, p] = a[rowBase(i) + p * step]
+        int step = transA ? as : 1;
+        int rowStep = transA ? 1 : as;
+        double[] tile = ws.tile;
+        int i = i0;
+        for (; i + 4 <= i1; i += 4) {
+            int r0 = ao + i * rowStep;
+            int r1 = r0 + rowStep;
+            int r2 = r1 + rowStep;
+            int r3 = r2 + rowStep;
+            DoubleVector c00 = DoubleVector.zero(D);
+            DoubleVector c01 = c00;
+            DoubleVector c10 = c00;
+            DoubleVector c11 = c00;
+            DoubleVector c20 = c00;
+            DoubleVector c21 = c00;
+            DoubleVector c30 = c00;
+            DoubleVector c31 = c00;
+            for (int p = 0, q = 0; p < k; p++, q += step) {
+                DoubleVector b0 = DoubleVector.fromArray(D, pb, p * width);
+                DoubleVector b1 = DoubleVector.fromArray(D, pb, p * width + L);
+                DoubleVector x = DoubleVector.broadcast(D, a[r0 + q]);
+                c00 = b0.fma(x, c00);
+                c01 = b1.fma(x, c01);
+                x = DoubleVector.broadcast(D, a[r1 + q]);
+                c10 = b0.fma(x, c10);
+                c11 = b1.fma(x, c11);
+                x = DoubleVector.broadcast(D, a[r2 + q]);
+                c20 = b0.fma(x, c20);
+                c21 = b1.fma(x, c21);
+                x = DoubleVector.broadcast(D, a[r3 + q]);
+                c30 = b0.fma(x, c30);
+                c31 = b1.fma(x, c31);
+            }
+            c00.intoArray(tile, 0);
+            c01.intoArray(tile, L);
+            c10.intoArray(tile, NR);
+            c11.intoArray(tile, NR + L);
+            c20.intoArray(tile, 2 * NR);
+            c21.intoArray(tile, 2 * NR + L);
+            c30.intoArray(tile, 3 * NR);
+            c31.intoArray(tile, 3 * NR + L);
+            updateC(tile, c, co + i * cs, cs, 4, n, alpha, beta, beta != 0);
+        }
+        for (; i < i1; i++) {
+            int r0 = ao + i * rowStep;
+            DoubleVector c00 = DoubleVector.zero(D);
+            DoubleVector c01 = c00;
+            for (int p = 0, q = 0; p < k; p++, q += step) {
+                DoubleVector x = DoubleVector.broadcast(D, a[r0 + q]);
+                c00 = DoubleVector.fromArray(D, pb, p * width).fma(x, c00);
+                c01 = DoubleVector.fromArray(D, pb, p * width + L).fma(x, c01);
+            }
+            c00.intoArray(tile, 0);
+            c01.intoArray(tile, L);
+            updateC(tile, c, co + i * cs, cs, 1, n, alpha, beta, beta != 0);
+        }
+    }
+
     /** {@code C = beta C} on the rectangle (zero when beta is 0, without reading C). */
     private static void scale(double[] c, int co, int cs, int i0, int i1, int j0, int j1, double beta) {
         for (int i = i0; i < i1; i++) {
@@ -149,30 +238,74 @@ final class PackedDgemm {
      * {@code pa[s * kc + p * MR + r]}; rows past mc are zero.
      */
     static void packA(boolean trans, double[] a, int ao, int as, int i0, int mc, int p0, int kc, double[] pa) {
-        for (int s = 0; s < mc; s += MR) {
-            int mr = Math.min(MR, mc - s);
+        if (trans) {
+            packRowsOfA(a, ao, as, i0, mc, p0, kc, pa);
+            return;
+        }
+        int full = mc - mc % MR;
+        for (int s = 0; s < full; s += MR) {
+            // eight row streams of A, one contiguous MR-group of the sliver written per step
             int base = s * kc;
-            if (!trans) {
+            int q0 = ao + (i0 + s) * as + p0;
+            int q1 = q0 + as;
+            int q2 = q1 + as;
+            int q3 = q2 + as;
+            int q4 = q3 + as;
+            int q5 = q4 + as;
+            int q6 = q5 + as;
+            int q7 = q6 + as;
+            for (int p = 0; p < kc; p++) {
+                int d = base + p * MR;
+                pa[d] = a[q0 + p];
+                pa[d + 1] = a[q1 + p];
+                pa[d + 2] = a[q2 + p];
+                pa[d + 3] = a[q3 + p];
+                pa[d + 4] = a[q4 + p];
+                pa[d + 5] = a[q5 + p];
+                pa[d + 6] = a[q6 + p];
+                pa[d + 7] = a[q7 + p];
+            }
+        }
+        if (full < mc) {
+            int mr = mc - full;
+            int base = full * kc;
+            for (int p = 0; p < kc; p++) {
+                int d = base + p * MR;
                 for (int r = 0; r < mr; r++) {
-                    int src = ao + (i0 + s + r) * as + p0;
-                    for (int p = 0; p < kc; p++) {
-                        pa[base + p * MR + r] = a[src + p];
-                    }
+                    pa[d + r] = a[ao + (i0 + full + r) * as + p0 + p];
                 }
-                for (int r = mr; r < MR; r++) {
-                    for (int p = 0; p < kc; p++) {
-                        pa[base + p * MR + r] = 0.0;
-                    }
-                }
-            } else {
-                for (int p = 0; p < kc; p++) {
-                    int src = ao + (p0 + p) * as + i0 + s;
-                    int dst = base + p * MR;
-                    System.arraycopy(a, src, pa, dst, mr);
-                    if (mr < MR) {
-                        Arrays.fill(pa, dst + mr, dst + MR, 0.0);
-                    }
-                }
+                Arrays.fill(pa, d + mr, d + MR, 0.0);
+            }
+        }
+    }
+
+    /**
+     * {@link #packA} for a transposed A, whose op(A) rows are A's columns: streams each row of A once,
+     * dealing MR-wide pieces to the slivers (an arraycopy per piece was measured 3x slower on the
+     * packing-bound {@code XT Y} with few columns of Y).
+     */
+    private static void packRowsOfA(double[] a, int ao, int as, int i0, int mc, int p0, int kc, double[] pa) {
+        int full = mc - mc % MR;
+        for (int p = 0; p < kc; p++) {
+            int src = ao + (p0 + p) * as + i0;
+            int dst = p * MR;
+            for (int s = 0; s < full; s += MR) {
+                int d = s * kc + dst;
+                int q = src + s;
+                pa[d] = a[q];
+                pa[d + 1] = a[q + 1];
+                pa[d + 2] = a[q + 2];
+                pa[d + 3] = a[q + 3];
+                pa[d + 4] = a[q + 4];
+                pa[d + 5] = a[q + 5];
+                pa[d + 6] = a[q + 6];
+                pa[d + 7] = a[q + 7];
+            }
+            if (full < mc) {
+                int d = full * kc + dst;
+                int mr = mc - full;
+                System.arraycopy(a, src + full, pa, d, mr);
+                Arrays.fill(pa, d + mr, d + MR, 0.0);
             }
         }
     }
@@ -215,12 +348,30 @@ final class PackedDgemm {
     }
 
     /**
-     * One MR x NR micro-tile: {@code acc = sum_p pa[., p] pb[p, .]} in 24 register accumulators, then
+     * One MR x NR micro-tile: {@code acc = sum_p pa[., p] pb[p, .]} in register accumulators, then
      * {@code C = alpha acc + beta C} (C not read when {@code readC} is false) on the leading mr x nr part.
+     * Tiles at most one or two vectors wide (narrow products such as {@code XT y}, right edges) run a
+     * kernel with fewer accumulators instead of multiplying zero padding.
      */
     static void microKernel(int kc, double[] pa, int pao, double[] pb, int pbo,
                             double[] c, int co, int cs, int mr, int nr,
                             double alpha, double beta, boolean readC, double[] tile) {
+        if (nr > 2 * L) {
+            kernel3(kc, pa, pao, pb, pbo, tile);
+        } else if (nr > L) {
+            kernel2(kc, pa, pao, pb, pbo, tile);
+        } else {
+            kernel1(kc, pa, pao, pb, pbo, tile);
+        }
+        updateC(tile, c, co, cs, mr, nr, alpha, beta, readC);
+    }
+
+    /**
+     * The MR x 3-vector register tile into {@code tile}: 24 accumulators, 3 loads and 1 broadcast of the
+     * 32 vector registers of AVX-512. The code is written out by hand (no helper taking vectors): C2 keeps
+     * vectors in registers only inside one compiled method, and a call that is not inlined boxes them.
+     */
+    private static void kernel3(int kc, double[] pa, int pao, double[] pb, int pbo, double[] tile) {
         DoubleVector c00 = DoubleVector.zero(D);
         DoubleVector c01 = c00;
         DoubleVector c02 = c00;
@@ -308,7 +459,113 @@ final class PackedDgemm {
         c70.intoArray(tile, 7 * NR);
         c71.intoArray(tile, 7 * NR + L);
         c72.intoArray(tile, 7 * NR + 2 * L);
-        updateC(tile, c, co, cs, mr, nr, alpha, beta, readC);
+    }
+
+    /** The MR x 2-vector tile (16 accumulators), for tiles at most two vectors wide. */
+    private static void kernel2(int kc, double[] pa, int pao, double[] pb, int pbo, double[] tile) {
+        DoubleVector c00 = DoubleVector.zero(D);
+        DoubleVector c01 = c00;
+        DoubleVector c10 = c00;
+        DoubleVector c11 = c00;
+        DoubleVector c20 = c00;
+        DoubleVector c21 = c00;
+        DoubleVector c30 = c00;
+        DoubleVector c31 = c00;
+        DoubleVector c40 = c00;
+        DoubleVector c41 = c00;
+        DoubleVector c50 = c00;
+        DoubleVector c51 = c00;
+        DoubleVector c60 = c00;
+        DoubleVector c61 = c00;
+        DoubleVector c70 = c00;
+        DoubleVector c71 = c00;
+        int ai = pao;
+        int bi = pbo;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            DoubleVector b0 = DoubleVector.fromArray(D, pb, bi);
+            DoubleVector b1 = DoubleVector.fromArray(D, pb, bi + L);
+            DoubleVector x = DoubleVector.broadcast(D, pa[ai]);
+            c00 = b0.fma(x, c00);
+            c01 = b1.fma(x, c01);
+            x = DoubleVector.broadcast(D, pa[ai + 1]);
+            c10 = b0.fma(x, c10);
+            c11 = b1.fma(x, c11);
+            x = DoubleVector.broadcast(D, pa[ai + 2]);
+            c20 = b0.fma(x, c20);
+            c21 = b1.fma(x, c21);
+            x = DoubleVector.broadcast(D, pa[ai + 3]);
+            c30 = b0.fma(x, c30);
+            c31 = b1.fma(x, c31);
+            x = DoubleVector.broadcast(D, pa[ai + 4]);
+            c40 = b0.fma(x, c40);
+            c41 = b1.fma(x, c41);
+            x = DoubleVector.broadcast(D, pa[ai + 5]);
+            c50 = b0.fma(x, c50);
+            c51 = b1.fma(x, c51);
+            x = DoubleVector.broadcast(D, pa[ai + 6]);
+            c60 = b0.fma(x, c60);
+            c61 = b1.fma(x, c61);
+            x = DoubleVector.broadcast(D, pa[ai + 7]);
+            c70 = b0.fma(x, c70);
+            c71 = b1.fma(x, c71);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
+    }
+
+    /** The MR x 1-vector tile (8 accumulators), for tiles at most one vector wide. */
+    private static void kernel1(int kc, double[] pa, int pao, double[] pb, int pbo, double[] tile) {
+        DoubleVector c00 = DoubleVector.zero(D);
+        DoubleVector c10 = c00;
+        DoubleVector c20 = c00;
+        DoubleVector c30 = c00;
+        DoubleVector c40 = c00;
+        DoubleVector c50 = c00;
+        DoubleVector c60 = c00;
+        DoubleVector c70 = c00;
+        int ai = pao;
+        int bi = pbo;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            DoubleVector b0 = DoubleVector.fromArray(D, pb, bi);
+            DoubleVector x = DoubleVector.broadcast(D, pa[ai]);
+            c00 = b0.fma(x, c00);
+            x = DoubleVector.broadcast(D, pa[ai + 1]);
+            c10 = b0.fma(x, c10);
+            x = DoubleVector.broadcast(D, pa[ai + 2]);
+            c20 = b0.fma(x, c20);
+            x = DoubleVector.broadcast(D, pa[ai + 3]);
+            c30 = b0.fma(x, c30);
+            x = DoubleVector.broadcast(D, pa[ai + 4]);
+            c40 = b0.fma(x, c40);
+            x = DoubleVector.broadcast(D, pa[ai + 5]);
+            c50 = b0.fma(x, c50);
+            x = DoubleVector.broadcast(D, pa[ai + 6]);
+            c60 = b0.fma(x, c60);
+            x = DoubleVector.broadcast(D, pa[ai + 7]);
+            c70 = b0.fma(x, c70);
+        }
+        c00.intoArray(tile, 0);
+        c10.intoArray(tile, NR);
+        c20.intoArray(tile, 2 * NR);
+        c30.intoArray(tile, 3 * NR);
+        c40.intoArray(tile, 4 * NR);
+        c50.intoArray(tile, 5 * NR);
+        c60.intoArray(tile, 6 * NR);
+        c70.intoArray(tile, 7 * NR);
     }
 
     /**

@@ -43,6 +43,20 @@ final class VectorGemm implements GemmKernel {
         int bs = b.stride();
         int co = c.offset();
         int cs = c.stride();
+        if (!ta && n <= PackedDgemm.NARROW_MAX) {
+            Split rows = Split.rows(m, n, k, PackedDgemm.MR);
+            if (rows.tasks == 1) {
+                PackedDgemm.multiplyNarrow(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, 0, m, n, alpha, beta,
+                        PackedDgemm.workspace());
+                return;
+            }
+            LinalgExecutor.parallelFor(rows.tasks, t -> {
+                int lo = t * rows.chunk;
+                PackedDgemm.multiplyNarrow(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, lo, Math.min(m, lo + rows.chunk),
+                        n, alpha, beta, PackedDgemm.workspace());
+            });
+            return;
+        }
         Split split = Split.of(m, n, k, PackedDgemm.MR, PackedDgemm.NR);
         if (split.tasks == 1) {
             PackedDgemm.multiply(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, 0, m, 0, n, false,
@@ -74,6 +88,20 @@ final class VectorGemm implements GemmKernel {
         int bs = b.stride();
         int co = c.offset();
         int cs = c.stride();
+        if (!ta && n <= PackedSgemm.NARROW_MAX) {
+            Split rows = Split.rows(m, n, k, PackedSgemm.MR);
+            if (rows.tasks == 1) {
+                PackedSgemm.multiplyNarrow(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, 0, m, n, alpha, beta,
+                        PackedSgemm.workspace());
+                return;
+            }
+            LinalgExecutor.parallelFor(rows.tasks, t -> {
+                int lo = t * rows.chunk;
+                PackedSgemm.multiplyNarrow(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, lo, Math.min(m, lo + rows.chunk),
+                        n, alpha, beta, PackedSgemm.workspace());
+            });
+            return;
+        }
         Split split = Split.of(m, n, k, PackedSgemm.MR, PackedSgemm.NR);
         if (split.tasks == 1) {
             PackedSgemm.multiply(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, 0, m, 0, n, false,
@@ -92,11 +120,19 @@ final class VectorGemm implements GemmKernel {
     /** How C is cut between threads: {@code tasks} stripes of {@code chunk} rows (or columns). */
     record Split(int tasks, int chunk, boolean rows) {
         static Split of(int m, int n, int k, int mr, int nr) {
+            return split(m, n, k, m >= n, mr, nr);
+        }
+
+        /** Row stripes only (the narrow path keeps every row's whole inner dimension on one thread). */
+        static Split rows(int m, int n, int k, int mr) {
+            return split(m, n, k, true, mr, mr);
+        }
+
+        private static Split split(int m, int n, int k, boolean rows, int mr, int nr) {
             int threads = LinalgExecutor.threads();
             if (threads == 1 || (long) m * n * k < PARALLEL_MIN_MACS) {
-                return new Split(1, Math.max(m, n), true);
+                return new Split(1, Math.max(m, n), rows);
             }
-            boolean rows = m >= n;
             int extent = rows ? m : n;
             int align = rows ? mr : nr;
             int wanted = threads * STRIPES_PER_THREAD;

@@ -98,6 +98,40 @@ class VectorGemmTest {
         assertOutsideUntouched(ProductCheck.toDouble(before), ProductCheck.toDouble(cParent), 2, 1, m, n);
     }
 
+    /** Narrow C (few columns, A not transposed) takes the unpacked path; its row stripes equal one thread's run. */
+    @Test
+    void parallelNarrowProductEqualsSingleThread() {
+        int m = 5000;
+        int n = 3;
+        int k = 200;
+        assertTrue((long) m * n * k >= VectorGemm.PARALLEL_MIN_MACS, "shape must be above the threshold");
+        assertTrue(n <= PackedDgemm.NARROW_MAX && n <= PackedSgemm.NARROW_MAX, "shape must be narrow");
+        SplittableRandom rng = new SplittableRandom(SEED + 2);
+        DMatrix a = ProductCheck.stridedD(m, k, rng);
+        DMatrix b = ProductCheck.stridedD(n, k, rng);
+        DMatrix c0 = DMatrix.random(m, n, rng);
+        DMatrix par = c0.copy();
+        DMatrix one = c0.copy();
+        VectorGemm.INSTANCE.dgemm(Transpose.NO, Transpose.YES, -1.0, a, b, 0.5, par);
+        PackedDgemm.multiplyNarrow(false, a.data(), a.offset(), a.stride(), true, b.data(), b.offset(), b.stride(),
+                one.data(), 0, n, k, 0, m, n, -1.0, 0.5, PackedDgemm.workspace());
+        assertArrayEquals(one.data(), par.data(), "dgemm " + m + "x" + n + "x" + k);
+
+        FMatrix af = ProductCheck.stridedF(m, k, rng);
+        FMatrix bf = ProductCheck.stridedF(k, n, rng);
+        FMatrix parF = FMatrix.zeros(m, n);
+        FMatrix oneF = FMatrix.zeros(m, n);
+        VectorGemm.INSTANCE.sgemm(Transpose.NO, Transpose.NO, 1f, af, bf, 0f, parF);
+        PackedSgemm.multiplyNarrow(false, af.data(), af.offset(), af.stride(), false, bf.data(), bf.offset(),
+                bf.stride(), oneF.data(), 0, n, k, 0, m, n, 1f, 0f, PackedSgemm.workspace());
+        assertArrayEquals(oneF.data(), parF.data(), "sgemm " + m + "x" + n + "x" + k);
+        FMatrix refF = FMatrix.zeros(m, n);
+        SCALAR.gemm(Transpose.NO, Transpose.NO, 1f, af, bf, 0f, refF);
+        ProductCheck.assertProductClose("parallel narrow sgemm", ProductCheck.toDouble(parF),
+                ProductCheck.toDouble(refF), ProductCheck.absProductF(Transpose.NO, af, Transpose.NO, bf, m, n, k),
+                1, 0, null, k, FLOAT_UNIT);
+    }
+
     /** Elements of the parent outside the view of C must keep their values. */
     private static void assertOutsideUntouched(double[][] before, double[][] after, int r0, int c0, int m, int n) {
         for (int i = 0; i < before.length; i++) {
