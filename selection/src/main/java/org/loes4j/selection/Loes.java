@@ -55,6 +55,12 @@ import org.loes4j.selection.metrics.TriangleArea;
  * changes neither the ridge (which centres) nor the centroid differences, so it is left out.
  */
 public final class Loes {
+    /**
+     * Largest total size of the per-layer N x N kernels kept on the feature side (d &lt;= N) for redundancy and
+     * the projector route; above it (large calibration sets) cross blocks {@code Xc_jT Xc_l} are used instead.
+     */
+    static final long KERNEL_BUDGET_BYTES = 512L << 20;
+
     private final Linalg linalg;
 
     public Loes(Linalg linalg) {
@@ -80,6 +86,12 @@ public final class Loes {
      */
     public SelectionResult select(LayerStack layers, Targets targets, LoesOptions options,
                                   Map<String, String> inputDigests, boolean diagnostics) {
+        return select(layers, targets, options, inputDigests, diagnostics, KERNEL_BUDGET_BYTES);
+    }
+
+    /** As above with an explicit kernel budget (tests force the cross-block route with 0). */
+    SelectionResult select(LayerStack layers, Targets targets, LoesOptions options, Map<String, String> inputDigests,
+                           boolean diagnostics, long kernelBudgetBytes) {
         if (layers == null || options == null) {
             throw new IllegalArgumentException("layers and options must not be null");
         }
@@ -103,7 +115,7 @@ public final class Loes {
         int[] rows = CalibrationSplit.rows(layers.rows(), options.calibrationFraction(), options.seed());
         Targets cal = labelled ? targets.rows(rows) : null;
         timings.put("calibrationSplitMs", ms(t0));
-        Run run = new Run(layers, rows, cal, options, timings);
+        Run run = new Run(layers, rows, cal, options, timings, kernelBudgetBytes);
         SelectionResult.Diagnostics diag = diagnostics ? run.diagnostics() : null;
         timings.put("totalMs", ms(t0));
 
@@ -118,7 +130,8 @@ public final class Loes {
         prov.put("dim", layers.dim());
         prov.put("candidateLayers", layers.layerIndices());
         prov.put("classes", cal != null && cal.isClassification() ? cal.classCount() : 0);
-        prov.put("side", run.featureSide ? "feature (d <= N: d x d Grams)" : "kernel (d > N: N x N Grams)");
+        prov.put("side", run.featureSide ? "feature (d <= N: d x d Grams" + (run.useCross ? ", cross blocks)" : ", N x N kernels)")
+                : "kernel (d > N: N x N Grams)");
         prov.put("inputs", new LinkedHashMap<>(inputDigests == null ? Map.of() : inputDigests));
         prov.put("timings", timings);
         return new SelectionResult("loes", run.selectedLayers(), run.stepScores(), run.layerScores(), run.steps,
@@ -159,7 +172,13 @@ public final class Loes {
         final double[] fitLoss;
         final double[] score0;
         final DMatrix[] prediction;
-        /** Feature side: {@code cross[j][l] = Xc_jT Xc_l} for every selected j, filled when needed. */
+        /** Whether the centred N x N kernel of every layer is kept (always on the kernel side). */
+        final boolean kernels;
+        /** Feature side without kernels: cross blocks instead (large N). */
+        final boolean useCross;
+        /** {@code K_l = Xc_l Xc_lT} when {@link #kernels}. */
+        final DMatrix[] kernel;
+        /** With {@link #useCross}: {@code cross[j][l] = Xc_jT Xc_l} for every selected j, filled when needed. */
         final DMatrix[][] cross;
         /** Feature side, dual steps: {@code K_j = Xc_j Xc_jT} of selected layers. */
         final DMatrix[] kernelOfSelected;
@@ -169,7 +188,7 @@ public final class Loes {
         final List<Double> scores = new ArrayList<>();
         final List<SelectionResult.Step> steps = new ArrayList<>();
 
-        Run(LayerStack stack, int[] rows, Targets cal, LoesOptions o, Map<String, Object> timings) {
+        Run(LayerStack stack, int[] rows, Targets cal, LoesOptions o, Map<String, Object> timings, long kernelBudget) {
             this.stack = stack;
             this.rows = rows;
             this.o = o;
@@ -179,6 +198,8 @@ public final class Loes {
             this.d = stack.dim();
             this.k = Math.min(o.k(), layerCount);
             this.featureSide = d <= n;
+            this.kernels = !featureSide || (long) layerCount * n * n * 8 <= kernelBudget;
+            this.useCross = !kernels;
             this.t = labelled ? cal.values() : null;
             this.c = labelled ? cal.columns() : 0;
             this.classOf = labelled && cal.isClassification() && o.task() == Task.CLASSIFICATION ? cal.classOf() : null;
@@ -192,6 +213,7 @@ public final class Loes {
             fitLoss = new double[layerCount];
             score0 = new double[layerCount];
             prediction = new DMatrix[layerCount];
+            kernel = new DMatrix[layerCount];
             cross = new DMatrix[layerCount][];
             kernelOfSelected = new DMatrix[layerCount];
             centredOfSelected = new DMatrix[layerCount];
@@ -221,9 +243,9 @@ public final class Loes {
         private void select(int p, double score) {
             selected.add(p);
             scores.add(score);
-            if (labelled || featureSide) {
+            if (featureSide) {
                 centredOfSelected[p] = loadCentred(p);
-                if (featureSide) {
+                if (useCross) {
                     cross[p] = new DMatrix[layerCount];
                 }
             }
@@ -251,7 +273,8 @@ public final class Loes {
             gram[p] = featureSide ? linalg.gramT(x) : linalg.gramN(x);
             normSq[p] = trace(gram[p]) + n * meanSq[p];
             iso[p] = Isotropy.fromGram(gram[p], n, d, o.isotropyEps());
-            if (!featureSide) {
+            if (kernels) {
+                kernel[p] = featureSide ? linalg.gramN(x) : gram[p];
                 DMatrix m = DMatrix.wrap(mean[p].clone(), d, 1);
                 u[p] = linalg.multiply(x, m).data();
             }
@@ -311,8 +334,8 @@ public final class Loes {
                 if (selected.contains(p)) {
                     continue;
                 }
-                DMatrix xc = labelled || featureSide ? loadCentred(p) : null;
-                if (featureSide) {
+                DMatrix xc = labelled || useCross ? loadCentred(p) : null;
+                if (useCross) {
                     for (int j : selected) {
                         if (cross[j][p] == null) {
                             cross[j][p] = linalg.multiply(Transpose.YES, centredOfSelected[j], Transpose.NO, xc);
@@ -368,8 +391,8 @@ public final class Loes {
         /** Raw-feature redundancy of positions j and l (see the class comment for the identities). */
         private double redundancy(int j, int l) {
             double sq;
-            if (featureSide) {
-                DMatrix g = cross[j][l] != null ? cross[j][l] : null;
+            if (!kernels) {
+                DMatrix g = cross[j][l];
                 boolean swapped = g == null;
                 if (swapped) {
                     g = cross[l][j];
@@ -391,20 +414,39 @@ public final class Loes {
                 for (int i = 0; i < n; i++) {
                     uu += u[j][i] * u[l][i];
                 }
-                sq = linalg.dot(gram[j], gram[l]) + 2.0 * n * uu + (double) n * n * meanSq[j] * meanSq[l];
+                sq = linalg.dot(kernel[j], kernel[l]) + 2.0 * n * uu + (double) n * n * meanSq[j] * meanSq[l];
             }
             return Redundancy.ratio(Math.sqrt(Math.max(0, sq)), Math.sqrt(normSq[j]), Math.sqrt(normSq[l]));
         }
 
-        /** X~ for the current selected set, primal or dual by shape (see the class comment). */
+        /**
+         * X~ for the current selected set, by shape (see the class comment): p = d |S| &lt; N is solved on the
+         * primal side, either through the cached cross blocks ({@code B = A^-1 ScT Xc_l}, large N) or through the
+         * N x N projector {@code M = I - Sc A^-1 ScT} formed once per step with {@code A = ScT Sc + mu I =
+         * L LT}, {@code M = I - YT Y}, {@code Y = L^-1 ScT}; p &gt;= N on the dual side with
+         * {@code M = mu (K_S + mu I)^-1}. Then {@code X~ = M Xc_l}, one GEMM per candidate.
+         */
         private Orthogonaliser orthogonaliser() {
             int p = d * selected.size();
             if (featureSide && p < n) {
-                DMatrix a = DMatrix.zeros(p, p);
                 DMatrix sc = DMatrix.zeros(n, p);
                 for (int bi = 0; bi < selected.size(); bi++) {
+                    sc.view(0, bi * d, n, d).copyFrom(centredOfSelected[selected.get(bi)]);
+                }
+                if (!useCross) {
+                    DMatrix a = linalg.gramT(sc);
+                    Ridge.addDiagonal(a, o.mu());
+                    linalg.choleskyInPlace(a);
+                    DMatrix y = sc.transposeCopy();
+                    linalg.solveTriangular(Transpose.NO, a, y);
+                    DMatrix m = linalg.gramT(y);
+                    scaleInPlace(m, -1.0);
+                    Ridge.addDiagonal(m, 1.0);
+                    return (xc, l) -> linalg.multiply(m, xc);
+                }
+                DMatrix a = DMatrix.zeros(p, p);
+                for (int bi = 0; bi < selected.size(); bi++) {
                     int i = selected.get(bi);
-                    sc.view(0, bi * d, n, d).copyFrom(centredOfSelected[i]);
                     a.view(bi * d, bi * d, d, d).copyFrom(gram[i]);
                     for (int bj = bi + 1; bj < selected.size(); bj++) {
                         DMatrix block = cross[i][selected.get(bj)];
@@ -428,13 +470,13 @@ public final class Loes {
             DMatrix ks = DMatrix.zeros(n, n);
             for (int j : selected) {
                 DMatrix kj;
-                if (featureSide) {
+                if (kernels) {
+                    kj = kernel[j];
+                } else {
                     if (kernelOfSelected[j] == null) {
                         kernelOfSelected[j] = linalg.gramN(centredOfSelected[j]);
                     }
                     kj = kernelOfSelected[j];
-                } else {
-                    kj = gram[j];
                 }
                 addInPlace(ks, kj);
             }
@@ -487,10 +529,10 @@ public final class Loes {
             double[][] red = new double[layerCount][layerCount];
             for (int a = 0; a < layerCount; a++) {
                 red[a][a] = normSq[a] > 0 ? redundancySelf(a) : 0;
-                DMatrix xa = featureSide ? loadCentred(a) : null;
+                DMatrix xa = kernels ? null : loadCentred(a);
                 for (int b = a + 1; b < layerCount; b++) {
                     double v;
-                    if (featureSide) {
+                    if (!kernels) {
                         DMatrix g = cross[a] != null && cross[a][b] != null ? cross[a][b]
                                 : linalg.multiply(Transpose.YES, xa, Transpose.NO, loadCentred(b));
                         v = rawRatio(g, a, b);
@@ -505,7 +547,7 @@ public final class Loes {
         }
 
         private double redundancySelf(int a) {
-            if (featureSide) {
+            if (!kernels) {
                 return rawRatio(gram[a], a, a);
             }
             return redundancy(a, a);

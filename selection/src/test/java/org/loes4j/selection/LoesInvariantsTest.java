@@ -320,12 +320,15 @@ class LoesInvariantsTest {
             assertTrue(layer0.containsKey(key), "layer entry has " + key);
         }
         SelectionResult.Diagnostics diag = r.diagnostics();
+        double[][] viaCross = loes.select(f.stack(), Targets.classification(f.longLabels()), full().k(3).build(),
+                java.util.Map.of(), true, 0).diagnostics().redundancy();
         assertEquals(4, diag.layers().size());
         for (int a = 0; a < 4; a++) {
             assertTrue(diag.redundancy()[a][a] > 0 && diag.redundancy()[a][a] <= 1);
             for (int b = 0; b < 4; b++) {
                 assertEquals(diag.redundancy()[a][b], diag.redundancy()[b][a]);
                 assertEquals(ReferenceLoes.redundancy(f.layers[a], f.layers[b]), diag.redundancy()[a][b], 1e-9);
+                assertEquals(diag.redundancy()[a][b], viaCross[a][b], 1e-9);
             }
             assertEquals(r.layers().get(a).isotropy(), diag.layers().get(a).isotropy());
             assertTrue(diag.layers().get(a).effectiveRank() >= 1 && diag.layers().get(a).effectiveRank() <= 5 + 1e-9);

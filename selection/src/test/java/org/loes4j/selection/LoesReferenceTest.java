@@ -87,8 +87,12 @@ class LoesReferenceTest {
         ReferenceLoes.Result ref = ReferenceLoes.run(f.layers, f.labels, f.oneHot(), k, 1.0, 0.5, 0.1, paper);
         LoesOptions o = LoesOptions.builder().k(k).calibrationFraction(1.0)
                 .accumulation(paper ? Accumulation.PAPER : Accumulation.STAGEWISE).build();
-        SelectionResult got = new Loes(Linalg.get()).select(f.stack(), Targets.classification(f.longLabels()), o);
+        Targets t = Targets.classification(f.longLabels());
+        SelectionResult got = new Loes(Linalg.get()).select(f.stack(), t, o);
         compare(ref, got, meanSquare(f.oneHot()));
+        // The large-N route: no N x N kernels, cached cross blocks for redundancy and the primal solves.
+        SelectionResult viaCross = new Loes(Linalg.get()).select(f.stack(), t, o, java.util.Map.of(), false, 0);
+        compare(ref, viaCross, meanSquare(f.oneHot()));
     }
 
     @ParameterizedTest(name = "regression N={0} d={1}")
@@ -100,6 +104,8 @@ class LoesReferenceTest {
         LoesOptions o = LoesOptions.builder().k(3).task(Task.REGRESSION).calibrationFraction(1.0).build();
         SelectionResult got = new Loes(Linalg.get()).select(f.stack(), Targets.regression(DMatrix.of(t)), o);
         compare(ref, got, meanSquare(t));
+        compare(ref, new Loes(Linalg.get()).select(f.stack(), Targets.regression(DMatrix.of(t)), o, java.util.Map.of(),
+                false, 0), meanSquare(t));
     }
 
     @ParameterizedTest(name = "label-free N={0} d={1}")
@@ -110,6 +116,7 @@ class LoesReferenceTest {
         LoesOptions o = LoesOptions.builder().k(4).task(Task.LABEL_FREE).calibrationFraction(1.0).build();
         SelectionResult got = new Loes(Linalg.get()).select(f.stack(), null, o);
         compare(ref, got, 1);
+        compare(ref, new Loes(Linalg.get()).select(f.stack(), null, o, java.util.Map.of(), false, 0), 1);
         for (SelectionResult.LayerScore ls : got.layers()) {
             assertTrue(Double.isNaN(ls.fitLoss()), "label-free has no fit loss");
         }
