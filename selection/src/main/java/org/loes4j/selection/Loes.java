@@ -60,6 +60,16 @@ public final class Loes {
      * the projector route; above it (large calibration sets) cross blocks {@code Xc_jT Xc_l} are used instead.
      */
     static final long KERNEL_BUDGET_BYTES = 512L << 20;
+    /**
+     * Largest {@code tr(K~) / lambda} for which the implicit dual route is taken: the series then gains at least
+     * a factor 10 per term (about 17 terms to full precision in the worst case, 2-3 on typical layers where
+     * p &gt;= N leaves X~ ~ mu / sigma^2 small).
+     */
+    static final double IMPLICIT_LIMIT = 0.1;
+    /** The implicit series stops when a term is this small relative to the sum. */
+    static final double IMPLICIT_TOLERANCE = 1e-17;
+    /** Safety cap on the number of series terms (the explicit route is used if it is reached). */
+    static final int IMPLICIT_MAX_TERMS = 60;
 
     private final Linalg linalg;
 
@@ -86,12 +96,15 @@ public final class Loes {
      */
     public SelectionResult select(LayerStack layers, Targets targets, LoesOptions options,
                                   Map<String, String> inputDigests, boolean diagnostics) {
-        return select(layers, targets, options, inputDigests, diagnostics, KERNEL_BUDGET_BYTES);
+        return select(layers, targets, options, inputDigests, diagnostics, KERNEL_BUDGET_BYTES, IMPLICIT_LIMIT);
     }
 
-    /** As above with an explicit kernel budget (tests force the cross-block route with 0). */
+    /**
+     * As above with explicit routing limits: tests force the cross-block route with a kernel budget of 0 and
+     * the explicit dual route with an implicit limit of 0.
+     */
     SelectionResult select(LayerStack layers, Targets targets, LoesOptions options, Map<String, String> inputDigests,
-                           boolean diagnostics, long kernelBudgetBytes) {
+                           boolean diagnostics, long kernelBudgetBytes, double implicitLimit) {
         if (layers == null || options == null) {
             throw new IllegalArgumentException("layers and options must not be null");
         }
@@ -115,7 +128,7 @@ public final class Loes {
         int[] rows = CalibrationSplit.rows(layers.rows(), options.calibrationFraction(), options.seed());
         Targets cal = labelled ? targets.rows(rows) : null;
         timings.put("calibrationSplitMs", ms(t0));
-        Run run = new Run(layers, rows, cal, options, timings, kernelBudgetBytes);
+        Run run = new Run(layers, rows, cal, options, timings, kernelBudgetBytes, implicitLimit);
         SelectionResult.Diagnostics diag = diagnostics ? run.diagnostics() : null;
         timings.put("totalMs", ms(t0));
 
@@ -132,6 +145,10 @@ public final class Loes {
         prov.put("classes", cal != null && cal.isClassification() ? cal.classCount() : 0);
         prov.put("side", run.featureSide ? "feature (d <= N: d x d Grams" + (run.useCross ? ", cross blocks)" : ", N x N kernels)")
                 : "kernel (d > N: N x N Grams)");
+        Map<String, Object> routes = new LinkedHashMap<>();
+        routes.put("explicitCandidates", run.explicitCandidates);
+        routes.put("implicitDualCandidates", run.implicitCandidates);
+        prov.put("candidateRoutes", routes);
         prov.put("inputs", new LinkedHashMap<>(inputDigests == null ? Map.of() : inputDigests));
         prov.put("timings", timings);
         return new SelectionResult("loes", run.selectedLayers(), run.stepScores(), run.layerScores(), run.steps,
@@ -184,11 +201,16 @@ public final class Loes {
         final DMatrix[] kernelOfSelected;
         final DMatrix[] centredOfSelected;
 
+        final double implicitLimit;
+        int implicitCandidates;
+        int explicitCandidates;
         final List<Integer> selected = new ArrayList<>();
         final List<Double> scores = new ArrayList<>();
         final List<SelectionResult.Step> steps = new ArrayList<>();
 
-        Run(LayerStack stack, int[] rows, Targets cal, LoesOptions o, Map<String, Object> timings, long kernelBudget) {
+        Run(LayerStack stack, int[] rows, Targets cal, LoesOptions o, Map<String, Object> timings, long kernelBudget,
+            double implicitLimit) {
+            this.implicitLimit = implicitLimit;
             this.stack = stack;
             this.rows = rows;
             this.o = o;
@@ -334,7 +356,7 @@ public final class Loes {
                 if (selected.contains(p)) {
                     continue;
                 }
-                DMatrix xc = labelled || useCross ? loadCentred(p) : null;
+                DMatrix xc = useCross ? loadCentred(p) : null;
                 if (useCross) {
                     for (int j : selected) {
                         if (cross[j][p] == null) {
@@ -350,13 +372,27 @@ public final class Loes {
                 double tri = 0;
                 DMatrix resid = null;
                 if (labelled) {
-                    DMatrix xt = orth.apply(xc, p);
-                    linalg.subtractRow(xt, linalg.columnMeans(xt));
-                    DMatrix g = xt.cols() <= xt.rows() ? linalg.gramT(xt) : linalg.gramN(xt);
-                    resid = ridgeResidual(xt, g, rc);
+                    DMatrix cg = null;
+                    resid = implicitResidual(orth, p, rc);
+                    if (resid != null) {
+                        implicitCandidates++;
+                        if (classes >= 3) {
+                            DMatrix w = linalg.multiply(orth.classMeansOfQ, kernel[p]);
+                            cg = TriangleArea.centreGram(linalg.multiply(Transpose.NO, w, Transpose.YES,
+                                    orth.classMeansOfQ));
+                        }
+                    } else {
+                        explicitCandidates++;
+                        DMatrix xt = orth.apply(xc == null ? loadCentred(p) : xc, p);
+                        linalg.subtractRow(xt, linalg.columnMeans(xt));
+                        DMatrix g = xt.cols() <= xt.rows() ? linalg.gramT(xt) : linalg.gramN(xt);
+                        resid = ridgeResidual(xt, g, rc);
+                        if (classes >= 3) {
+                            cg = TriangleArea.centroidGram(xt, classOf, classes);
+                        }
+                    }
                     resLoss = meanSquare(resid);
-                    if (classes >= 3) {
-                        DMatrix cg = TriangleArea.centroidGram(xt, classOf, classes);
+                    if (cg != null) {
                         tri = o.triangle().isExact() ? TriangleArea.exact(cg)
                                 : TriangleArea.sampled(cg, o.triangle().draws(), triangleRandom(s, p));
                     }
@@ -442,7 +478,7 @@ public final class Loes {
                     DMatrix m = linalg.gramT(y);
                     scaleInPlace(m, -1.0);
                     Ridge.addDiagonal(m, 1.0);
-                    return (xc, l) -> linalg.multiply(m, xc);
+                    return new Orthogonaliser((xc, l) -> linalg.multiply(m, xc), null, null, null);
                 }
                 DMatrix a = DMatrix.zeros(p, p);
                 for (int bi = 0; bi < selected.size(); bi++) {
@@ -456,7 +492,7 @@ public final class Loes {
                 }
                 Ridge.addDiagonal(a, o.mu());
                 CholeskyFactor f = linalg.cholesky(a);
-                return (xc, l) -> {
+                return new Orthogonaliser((xc, l) -> {
                     DMatrix rhs = DMatrix.zeros(p, d);
                     for (int bi = 0; bi < selected.size(); bi++) {
                         rhs.view(bi * d, 0, d, d).copyFrom(cross[selected.get(bi)][l]);
@@ -465,7 +501,7 @@ public final class Loes {
                     DMatrix xt = xc.copy();
                     linalg.gemm(Transpose.NO, Transpose.NO, -1.0, sc, rhs, 1.0, xt);
                     return xt;
-                };
+                }, null, null, null);
             }
             DMatrix ks = DMatrix.zeros(n, n);
             for (int j : selected) {
@@ -485,7 +521,56 @@ public final class Loes {
             DMatrix q = DMatrix.identity(n);
             scaleInPlace(q, o.mu());
             f.solveInPlace(q);
-            return (xc, l) -> linalg.multiply(q, xc);
+            DMatrix q2 = null;
+            DMatrix eq = null;
+            if (kernels) {
+                q2 = linalg.multiply(q, q);
+                if (classes >= 3) {
+                    DMatrix e = DMatrix.zeros(classes, n);
+                    int[] count = new int[classes];
+                    for (int c : classOf) {
+                        count[c]++;
+                    }
+                    for (int i = 0; i < n; i++) {
+                        e.set(classOf[i], i, 1.0 / count[classOf[i]]);
+                    }
+                    eq = linalg.multiply(e, q);
+                }
+            }
+            return new Orthogonaliser((xc, l) -> linalg.multiply(q, xc), q, q2, eq);
+        }
+
+        /**
+         * The implicit dual route (see the class comment): with {@code K~ = Q K_l Q} and
+         * {@code ||K~||_2 <= tr K~ = <Q^2, K_l>}, when {@code b = tr K~ / lambda <= IMPLICIT_LIMIT} the residual
+         * {@code lambda (K~ + lambda I)^-1 rc = sum_m (-K~ / lambda)^m rc} converges geometrically (each term at
+         * most b times the previous) and costs three N x N by N x c products per term instead of forming X~.
+         *
+         * @return the residual, or null when the route does not apply (primal step, no kernels, b too large)
+         */
+        private DMatrix implicitResidual(Orthogonaliser orth, int p, DMatrix rc) {
+            if (orth.q == null || orth.qSquared == null) {
+                return null;
+            }
+            double b = linalg.dot(orth.qSquared, kernel[p]) / o.lambda();
+            if (!(b <= implicitLimit)) {
+                return null;
+            }
+            DMatrix sum = rc.copy();
+            DMatrix term = rc;
+            double sumNorm = linalg.frobeniusNorm(sum);
+            for (int m = 0; m < IMPLICIT_MAX_TERMS; m++) {
+                DMatrix next = linalg.multiply(orth.q, linalg.multiply(kernel[p], linalg.multiply(orth.q, term)));
+                scaleInPlace(next, -1.0 / o.lambda());
+                addInPlace(sum, next);
+                term = next;
+                double tn = linalg.frobeniusNorm(term);
+                sumNorm = linalg.frobeniusNorm(sum);
+                if (tn <= IMPLICIT_TOLERANCE * sumNorm) {
+                    return sum;
+                }
+            }
+            return null;
         }
 
         int[] selectedLayers() {
@@ -567,8 +652,30 @@ public final class Loes {
     }
 
     /** Maps a centred candidate layer to its orthogonalised X~ (a new matrix). */
-    private interface Orthogonaliser {
+    private interface Projection {
         DMatrix apply(DMatrix centredCandidate, int position);
+    }
+
+    /**
+     * The orthogonalisation of one step: the explicit map to X~, and on the dual side the matrices of the
+     * implicit route: {@code Q = mu (K_S + mu I)^-1}, {@code Q^2} and {@code E Q} (E: C x N class averaging).
+     */
+    private static final class Orthogonaliser {
+        final Projection projection;
+        final DMatrix q;
+        final DMatrix qSquared;
+        final DMatrix classMeansOfQ;
+
+        Orthogonaliser(Projection projection, DMatrix q, DMatrix qSquared, DMatrix classMeansOfQ) {
+            this.projection = projection;
+            this.q = q;
+            this.qSquared = qSquared;
+            this.classMeansOfQ = classMeansOfQ;
+        }
+
+        DMatrix apply(DMatrix centredCandidate, int position) {
+            return projection.apply(centredCandidate, position);
+        }
     }
 
     private static double trace(DMatrix a) {
