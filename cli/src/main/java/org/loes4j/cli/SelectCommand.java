@@ -47,7 +47,8 @@ final class SelectCommand implements Runnable {
     CommandSpec spec;
 
     @Option(names = "--embeddings", required = true, paramLabel = "E",
-            description = "(N, L, d) .npy (float32/float64), or a directory of per-layer (N, d) .npy files.")
+            description = "(N, L, d) .npy (float32/float64), a directory of per-layer (N, d) .npy files, "
+                    + "or a .safetensors file with one (N, d) tensor per layer.")
     Path embeddings;
 
     @Option(names = "--labels", paramLabel = "Y",

@@ -21,6 +21,7 @@ import org.loes4j.linalg.io.Npy;
 import org.loes4j.linalg.io.NpyArray;
 import org.loes4j.linalg.io.NpyDType;
 import org.loes4j.linalg.io.NpyWriter;
+import org.loes4j.linalg.io.Safetensors;
 
 /** {@code loes synth} and {@code loes select} through {@link Main#run}: outputs, files, exit codes. */
 class SelectCommandTest {
@@ -121,6 +122,23 @@ class SelectCommandTest {
         Run fromDir = run("select", "--embeddings", layers.toString(), "--labels", labels.toString(), "--k", "3");
         assertEquals(0, fromDir.code(), fromDir.err());
         assertEquals(selectedLine(file.out()), selectedLine(fromDir.out()));
+    }
+
+    @Test
+    void aSafetensorsFileWithOneTensorPerLayerGivesTheSameSelection() throws IOException {
+        Path st = dir.resolve("layers.safetensors");
+        Safetensors.Writer w = Safetensors.writer();
+        try (NpyArray a = Npy.map(emb)) {
+            // Added in reverse; "hidden.10" must still come after "hidden.5" (the number decides).
+            for (int l = (int) a.layers() - 1; l >= 0; l--) {
+                w.add("hidden." + (l * 5), a.layer(l).toFMatrix());
+            }
+        }
+        w.write(st);
+        Run file = select("--k", "3");
+        Run fromSt = run("select", "--embeddings", st.toString(), "--labels", labels.toString(), "--k", "3");
+        assertEquals(0, fromSt.code(), fromSt.err());
+        assertEquals(selectedLine(file.out()), selectedLine(fromSt.out()));
     }
 
     private static String selectedLine(String out) {
