@@ -55,6 +55,22 @@ import org.loes4j.selection.metrics.TriangleArea;
  * changes neither the ridge (which centres) nor the centroid differences, so it is left out.
  */
 public final class Loes {
+    /**
+     * Largest total size of the per-layer N x N kernels kept on the feature side (d &lt;= N) for redundancy and
+     * the projector route; above it (large calibration sets) cross blocks {@code Xc_jT Xc_l} are used instead.
+     */
+    static final long KERNEL_BUDGET_BYTES = 512L << 20;
+    /**
+     * Largest {@code tr(K~) / lambda} for which the implicit dual route is taken: the series then gains at least
+     * a factor 10 per term (about 17 terms to full precision in the worst case, 2-3 on typical layers where
+     * p &gt;= N leaves X~ ~ mu / sigma^2 small).
+     */
+    static final double IMPLICIT_LIMIT = 0.1;
+    /** The implicit series stops when a term is this small relative to the sum. */
+    static final double IMPLICIT_TOLERANCE = 1e-17;
+    /** Safety cap on the number of series terms (the explicit route is used if it is reached). */
+    static final int IMPLICIT_MAX_TERMS = 60;
+
     private final Linalg linalg;
 
     public Loes(Linalg linalg) {
@@ -80,6 +96,15 @@ public final class Loes {
      */
     public SelectionResult select(LayerStack layers, Targets targets, LoesOptions options,
                                   Map<String, String> inputDigests, boolean diagnostics) {
+        return select(layers, targets, options, inputDigests, diagnostics, KERNEL_BUDGET_BYTES, IMPLICIT_LIMIT);
+    }
+
+    /**
+     * As above with explicit routing limits: tests force the cross-block route with a kernel budget of 0 and
+     * the explicit dual route with an implicit limit of 0.
+     */
+    SelectionResult select(LayerStack layers, Targets targets, LoesOptions options, Map<String, String> inputDigests,
+                           boolean diagnostics, long kernelBudgetBytes, double implicitLimit) {
         if (layers == null || options == null) {
             throw new IllegalArgumentException("layers and options must not be null");
         }
@@ -103,7 +128,7 @@ public final class Loes {
         int[] rows = CalibrationSplit.rows(layers.rows(), options.calibrationFraction(), options.seed());
         Targets cal = labelled ? targets.rows(rows) : null;
         timings.put("calibrationSplitMs", ms(t0));
-        Run run = new Run(layers, rows, cal, options, timings);
+        Run run = new Run(layers, rows, cal, options, timings, kernelBudgetBytes, implicitLimit);
         SelectionResult.Diagnostics diag = diagnostics ? run.diagnostics() : null;
         timings.put("totalMs", ms(t0));
 
@@ -118,7 +143,12 @@ public final class Loes {
         prov.put("dim", layers.dim());
         prov.put("candidateLayers", layers.layerIndices());
         prov.put("classes", cal != null && cal.isClassification() ? cal.classCount() : 0);
-        prov.put("side", run.featureSide ? "feature (d <= N: d x d Grams)" : "kernel (d > N: N x N Grams)");
+        prov.put("side", run.featureSide ? "feature (d <= N: d x d Grams" + (run.useCross ? ", cross blocks)" : ", N x N kernels)")
+                : "kernel (d > N: N x N Grams)");
+        Map<String, Object> routes = new LinkedHashMap<>();
+        routes.put("explicitCandidates", run.explicitCandidates);
+        routes.put("implicitDualCandidates", run.implicitCandidates);
+        prov.put("candidateRoutes", routes);
         prov.put("inputs", new LinkedHashMap<>(inputDigests == null ? Map.of() : inputDigests));
         prov.put("timings", timings);
         return new SelectionResult("loes", run.selectedLayers(), run.stepScores(), run.layerScores(), run.steps,
@@ -159,17 +189,28 @@ public final class Loes {
         final double[] fitLoss;
         final double[] score0;
         final DMatrix[] prediction;
-        /** Feature side: {@code cross[j][l] = Xc_jT Xc_l} for every selected j, filled when needed. */
+        /** Whether the centred N x N kernel of every layer is kept (always on the kernel side). */
+        final boolean kernels;
+        /** Feature side without kernels: cross blocks instead (large N). */
+        final boolean useCross;
+        /** {@code K_l = Xc_l Xc_lT} when {@link #kernels}. */
+        final DMatrix[] kernel;
+        /** With {@link #useCross}: {@code cross[j][l] = Xc_jT Xc_l} for every selected j, filled when needed. */
         final DMatrix[][] cross;
         /** Feature side, dual steps: {@code K_j = Xc_j Xc_jT} of selected layers. */
         final DMatrix[] kernelOfSelected;
         final DMatrix[] centredOfSelected;
 
+        final double implicitLimit;
+        int implicitCandidates;
+        int explicitCandidates;
         final List<Integer> selected = new ArrayList<>();
         final List<Double> scores = new ArrayList<>();
         final List<SelectionResult.Step> steps = new ArrayList<>();
 
-        Run(LayerStack stack, int[] rows, Targets cal, LoesOptions o, Map<String, Object> timings) {
+        Run(LayerStack stack, int[] rows, Targets cal, LoesOptions o, Map<String, Object> timings, long kernelBudget,
+            double implicitLimit) {
+            this.implicitLimit = implicitLimit;
             this.stack = stack;
             this.rows = rows;
             this.o = o;
@@ -179,6 +220,8 @@ public final class Loes {
             this.d = stack.dim();
             this.k = Math.min(o.k(), layerCount);
             this.featureSide = d <= n;
+            this.kernels = !featureSide || (long) layerCount * n * n * 8 <= kernelBudget;
+            this.useCross = !kernels;
             this.t = labelled ? cal.values() : null;
             this.c = labelled ? cal.columns() : 0;
             this.classOf = labelled && cal.isClassification() && o.task() == Task.CLASSIFICATION ? cal.classOf() : null;
@@ -192,6 +235,7 @@ public final class Loes {
             fitLoss = new double[layerCount];
             score0 = new double[layerCount];
             prediction = new DMatrix[layerCount];
+            kernel = new DMatrix[layerCount];
             cross = new DMatrix[layerCount][];
             kernelOfSelected = new DMatrix[layerCount];
             centredOfSelected = new DMatrix[layerCount];
@@ -221,9 +265,9 @@ public final class Loes {
         private void select(int p, double score) {
             selected.add(p);
             scores.add(score);
-            if (labelled || featureSide) {
+            if (featureSide) {
                 centredOfSelected[p] = loadCentred(p);
-                if (featureSide) {
+                if (useCross) {
                     cross[p] = new DMatrix[layerCount];
                 }
             }
@@ -251,7 +295,8 @@ public final class Loes {
             gram[p] = featureSide ? linalg.gramT(x) : linalg.gramN(x);
             normSq[p] = trace(gram[p]) + n * meanSq[p];
             iso[p] = Isotropy.fromGram(gram[p], n, d, o.isotropyEps());
-            if (!featureSide) {
+            if (kernels) {
+                kernel[p] = featureSide ? linalg.gramN(x) : gram[p];
                 DMatrix m = DMatrix.wrap(mean[p].clone(), d, 1);
                 u[p] = linalg.multiply(x, m).data();
             }
@@ -311,8 +356,8 @@ public final class Loes {
                 if (selected.contains(p)) {
                     continue;
                 }
-                DMatrix xc = labelled || featureSide ? loadCentred(p) : null;
-                if (featureSide) {
+                DMatrix xc = useCross ? loadCentred(p) : null;
+                if (useCross) {
                     for (int j : selected) {
                         if (cross[j][p] == null) {
                             cross[j][p] = linalg.multiply(Transpose.YES, centredOfSelected[j], Transpose.NO, xc);
@@ -327,13 +372,27 @@ public final class Loes {
                 double tri = 0;
                 DMatrix resid = null;
                 if (labelled) {
-                    DMatrix xt = orth.apply(xc, p);
-                    linalg.subtractRow(xt, linalg.columnMeans(xt));
-                    DMatrix g = xt.cols() <= xt.rows() ? linalg.gramT(xt) : linalg.gramN(xt);
-                    resid = ridgeResidual(xt, g, rc);
+                    DMatrix cg = null;
+                    resid = implicitResidual(orth, p, rc);
+                    if (resid != null) {
+                        implicitCandidates++;
+                        if (classes >= 3) {
+                            DMatrix w = linalg.multiply(orth.classMeansOfQ, kernel[p]);
+                            cg = TriangleArea.centreGram(linalg.multiply(Transpose.NO, w, Transpose.YES,
+                                    orth.classMeansOfQ));
+                        }
+                    } else {
+                        explicitCandidates++;
+                        DMatrix xt = orth.apply(xc == null ? loadCentred(p) : xc, p);
+                        linalg.subtractRow(xt, linalg.columnMeans(xt));
+                        DMatrix g = xt.cols() <= xt.rows() ? linalg.gramT(xt) : linalg.gramN(xt);
+                        resid = ridgeResidual(xt, g, rc);
+                        if (classes >= 3) {
+                            cg = TriangleArea.centroidGram(xt, classOf, classes);
+                        }
+                    }
                     resLoss = meanSquare(resid);
-                    if (classes >= 3) {
-                        DMatrix cg = TriangleArea.centroidGram(xt, classOf, classes);
+                    if (cg != null) {
                         tri = o.triangle().isExact() ? TriangleArea.exact(cg)
                                 : TriangleArea.sampled(cg, o.triangle().draws(), triangleRandom(s, p));
                     }
@@ -368,8 +427,8 @@ public final class Loes {
         /** Raw-feature redundancy of positions j and l (see the class comment for the identities). */
         private double redundancy(int j, int l) {
             double sq;
-            if (featureSide) {
-                DMatrix g = cross[j][l] != null ? cross[j][l] : null;
+            if (!kernels) {
+                DMatrix g = cross[j][l];
                 boolean swapped = g == null;
                 if (swapped) {
                     g = cross[l][j];
@@ -391,20 +450,39 @@ public final class Loes {
                 for (int i = 0; i < n; i++) {
                     uu += u[j][i] * u[l][i];
                 }
-                sq = linalg.dot(gram[j], gram[l]) + 2.0 * n * uu + (double) n * n * meanSq[j] * meanSq[l];
+                sq = linalg.dot(kernel[j], kernel[l]) + 2.0 * n * uu + (double) n * n * meanSq[j] * meanSq[l];
             }
             return Redundancy.ratio(Math.sqrt(Math.max(0, sq)), Math.sqrt(normSq[j]), Math.sqrt(normSq[l]));
         }
 
-        /** X~ for the current selected set, primal or dual by shape (see the class comment). */
+        /**
+         * X~ for the current selected set, by shape (see the class comment): p = d |S| &lt; N is solved on the
+         * primal side, either through the cached cross blocks ({@code B = A^-1 ScT Xc_l}, large N) or through the
+         * N x N projector {@code M = I - Sc A^-1 ScT} formed once per step with {@code A = ScT Sc + mu I =
+         * L LT}, {@code M = I - YT Y}, {@code Y = L^-1 ScT}; p &gt;= N on the dual side with
+         * {@code M = mu (K_S + mu I)^-1}. Then {@code X~ = M Xc_l}, one GEMM per candidate.
+         */
         private Orthogonaliser orthogonaliser() {
             int p = d * selected.size();
             if (featureSide && p < n) {
-                DMatrix a = DMatrix.zeros(p, p);
                 DMatrix sc = DMatrix.zeros(n, p);
                 for (int bi = 0; bi < selected.size(); bi++) {
+                    sc.view(0, bi * d, n, d).copyFrom(centredOfSelected[selected.get(bi)]);
+                }
+                if (!useCross) {
+                    DMatrix a = linalg.gramT(sc);
+                    Ridge.addDiagonal(a, o.mu());
+                    linalg.choleskyInPlace(a);
+                    DMatrix y = sc.transposeCopy();
+                    linalg.solveTriangular(Transpose.NO, a, y);
+                    DMatrix m = linalg.gramT(y);
+                    scaleInPlace(m, -1.0);
+                    Ridge.addDiagonal(m, 1.0);
+                    return new Orthogonaliser((xc, l) -> linalg.multiply(m, xc), null, null, null);
+                }
+                DMatrix a = DMatrix.zeros(p, p);
+                for (int bi = 0; bi < selected.size(); bi++) {
                     int i = selected.get(bi);
-                    sc.view(0, bi * d, n, d).copyFrom(centredOfSelected[i]);
                     a.view(bi * d, bi * d, d, d).copyFrom(gram[i]);
                     for (int bj = bi + 1; bj < selected.size(); bj++) {
                         DMatrix block = cross[i][selected.get(bj)];
@@ -414,7 +492,7 @@ public final class Loes {
                 }
                 Ridge.addDiagonal(a, o.mu());
                 CholeskyFactor f = linalg.cholesky(a);
-                return (xc, l) -> {
+                return new Orthogonaliser((xc, l) -> {
                     DMatrix rhs = DMatrix.zeros(p, d);
                     for (int bi = 0; bi < selected.size(); bi++) {
                         rhs.view(bi * d, 0, d, d).copyFrom(cross[selected.get(bi)][l]);
@@ -423,18 +501,18 @@ public final class Loes {
                     DMatrix xt = xc.copy();
                     linalg.gemm(Transpose.NO, Transpose.NO, -1.0, sc, rhs, 1.0, xt);
                     return xt;
-                };
+                }, null, null, null);
             }
             DMatrix ks = DMatrix.zeros(n, n);
             for (int j : selected) {
                 DMatrix kj;
-                if (featureSide) {
+                if (kernels) {
+                    kj = kernel[j];
+                } else {
                     if (kernelOfSelected[j] == null) {
                         kernelOfSelected[j] = linalg.gramN(centredOfSelected[j]);
                     }
                     kj = kernelOfSelected[j];
-                } else {
-                    kj = gram[j];
                 }
                 addInPlace(ks, kj);
             }
@@ -443,7 +521,56 @@ public final class Loes {
             DMatrix q = DMatrix.identity(n);
             scaleInPlace(q, o.mu());
             f.solveInPlace(q);
-            return (xc, l) -> linalg.multiply(q, xc);
+            DMatrix q2 = null;
+            DMatrix eq = null;
+            if (kernels) {
+                q2 = linalg.multiply(q, q);
+                if (classes >= 3) {
+                    DMatrix e = DMatrix.zeros(classes, n);
+                    int[] count = new int[classes];
+                    for (int c : classOf) {
+                        count[c]++;
+                    }
+                    for (int i = 0; i < n; i++) {
+                        e.set(classOf[i], i, 1.0 / count[classOf[i]]);
+                    }
+                    eq = linalg.multiply(e, q);
+                }
+            }
+            return new Orthogonaliser((xc, l) -> linalg.multiply(q, xc), q, q2, eq);
+        }
+
+        /**
+         * The implicit dual route (see the class comment): with {@code K~ = Q K_l Q} and
+         * {@code ||K~||_2 <= tr K~ = <Q^2, K_l>}, when {@code b = tr K~ / lambda <= IMPLICIT_LIMIT} the residual
+         * {@code lambda (K~ + lambda I)^-1 rc = sum_m (-K~ / lambda)^m rc} converges geometrically (each term at
+         * most b times the previous) and costs three N x N by N x c products per term instead of forming X~.
+         *
+         * @return the residual, or null when the route does not apply (primal step, no kernels, b too large)
+         */
+        private DMatrix implicitResidual(Orthogonaliser orth, int p, DMatrix rc) {
+            if (orth.q == null || orth.qSquared == null) {
+                return null;
+            }
+            double b = linalg.dot(orth.qSquared, kernel[p]) / o.lambda();
+            if (!(b <= implicitLimit)) {
+                return null;
+            }
+            DMatrix sum = rc.copy();
+            DMatrix term = rc;
+            double sumNorm = linalg.frobeniusNorm(sum);
+            for (int m = 0; m < IMPLICIT_MAX_TERMS; m++) {
+                DMatrix next = linalg.multiply(orth.q, linalg.multiply(kernel[p], linalg.multiply(orth.q, term)));
+                scaleInPlace(next, -1.0 / o.lambda());
+                addInPlace(sum, next);
+                term = next;
+                double tn = linalg.frobeniusNorm(term);
+                sumNorm = linalg.frobeniusNorm(sum);
+                if (tn <= IMPLICIT_TOLERANCE * sumNorm) {
+                    return sum;
+                }
+            }
+            return null;
         }
 
         int[] selectedLayers() {
@@ -487,10 +614,10 @@ public final class Loes {
             double[][] red = new double[layerCount][layerCount];
             for (int a = 0; a < layerCount; a++) {
                 red[a][a] = normSq[a] > 0 ? redundancySelf(a) : 0;
-                DMatrix xa = featureSide ? loadCentred(a) : null;
+                DMatrix xa = kernels ? null : loadCentred(a);
                 for (int b = a + 1; b < layerCount; b++) {
                     double v;
-                    if (featureSide) {
+                    if (!kernels) {
                         DMatrix g = cross[a] != null && cross[a][b] != null ? cross[a][b]
                                 : linalg.multiply(Transpose.YES, xa, Transpose.NO, loadCentred(b));
                         v = rawRatio(g, a, b);
@@ -505,7 +632,7 @@ public final class Loes {
         }
 
         private double redundancySelf(int a) {
-            if (featureSide) {
+            if (!kernels) {
                 return rawRatio(gram[a], a, a);
             }
             return redundancy(a, a);
@@ -525,8 +652,30 @@ public final class Loes {
     }
 
     /** Maps a centred candidate layer to its orthogonalised X~ (a new matrix). */
-    private interface Orthogonaliser {
+    private interface Projection {
         DMatrix apply(DMatrix centredCandidate, int position);
+    }
+
+    /**
+     * The orthogonalisation of one step: the explicit map to X~, and on the dual side the matrices of the
+     * implicit route: {@code Q = mu (K_S + mu I)^-1}, {@code Q^2} and {@code E Q} (E: C x N class averaging).
+     */
+    private static final class Orthogonaliser {
+        final Projection projection;
+        final DMatrix q;
+        final DMatrix qSquared;
+        final DMatrix classMeansOfQ;
+
+        Orthogonaliser(Projection projection, DMatrix q, DMatrix qSquared, DMatrix classMeansOfQ) {
+            this.projection = projection;
+            this.q = q;
+            this.qSquared = qSquared;
+            this.classMeansOfQ = classMeansOfQ;
+        }
+
+        DMatrix apply(DMatrix centredCandidate, int position) {
+            return projection.apply(centredCandidate, position);
+        }
     }
 
     private static double trace(DMatrix a) {

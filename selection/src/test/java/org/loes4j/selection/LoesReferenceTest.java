@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -72,6 +73,10 @@ class LoesReferenceTest {
         }
     }
 
+    static Map<?, ?> routes(SelectionResult r) {
+        return (Map<?, ?>) r.provenance().get("candidateRoutes");
+    }
+
     @ParameterizedTest(name = "N={0} L={1} d={2} C={3} k={4} paper={5}")
     @CsvSource({
             "60, 5, 8, 4, 4, true",    // feature side, every step primal
@@ -87,8 +92,22 @@ class LoesReferenceTest {
         ReferenceLoes.Result ref = ReferenceLoes.run(f.layers, f.labels, f.oneHot(), k, 1.0, 0.5, 0.1, paper);
         LoesOptions o = LoesOptions.builder().k(k).calibrationFraction(1.0)
                 .accumulation(paper ? Accumulation.PAPER : Accumulation.STAGEWISE).build();
-        SelectionResult got = new Loes(Linalg.get()).select(f.stack(), Targets.classification(f.longLabels()), o);
+        Targets t = Targets.classification(f.longLabels());
+        SelectionResult got = new Loes(Linalg.get()).select(f.stack(), t, o);
         compare(ref, got, meanSquare(f.oneHot()));
+        // The large-N route: no N x N kernels, cached cross blocks for redundancy and the primal solves.
+        SelectionResult viaCross = new Loes(Linalg.get()).select(f.stack(), t, o, java.util.Map.of(), false, 0,
+                Loes.IMPLICIT_LIMIT);
+        compare(ref, viaCross, meanSquare(f.oneHot()));
+        // The explicit dual route only (X~ = Q Xc formed for every candidate).
+        SelectionResult explicit = new Loes(Linalg.get()).select(f.stack(), t, o, java.util.Map.of(), false,
+                Loes.KERNEL_BUDGET_BYTES, 0);
+        compare(ref, explicit, meanSquare(f.oneHot()));
+        assertEquals(0, routes(explicit).get("implicitDualCandidates"));
+        if (n <= d * (k - 1)) {
+            assertTrue(((Number) routes(got).get("implicitDualCandidates")).intValue() > 0,
+                    "the implicit dual route was exercised: " + routes(got));
+        }
     }
 
     @ParameterizedTest(name = "regression N={0} d={1}")
@@ -100,6 +119,10 @@ class LoesReferenceTest {
         LoesOptions o = LoesOptions.builder().k(3).task(Task.REGRESSION).calibrationFraction(1.0).build();
         SelectionResult got = new Loes(Linalg.get()).select(f.stack(), Targets.regression(DMatrix.of(t)), o);
         compare(ref, got, meanSquare(t));
+        compare(ref, new Loes(Linalg.get()).select(f.stack(), Targets.regression(DMatrix.of(t)), o, java.util.Map.of(),
+                false, 0, Loes.IMPLICIT_LIMIT), meanSquare(t));
+        compare(ref, new Loes(Linalg.get()).select(f.stack(), Targets.regression(DMatrix.of(t)), o, java.util.Map.of(),
+                false, Loes.KERNEL_BUDGET_BYTES, 0), meanSquare(t));
     }
 
     @ParameterizedTest(name = "label-free N={0} d={1}")
@@ -110,6 +133,7 @@ class LoesReferenceTest {
         LoesOptions o = LoesOptions.builder().k(4).task(Task.LABEL_FREE).calibrationFraction(1.0).build();
         SelectionResult got = new Loes(Linalg.get()).select(f.stack(), null, o);
         compare(ref, got, 1);
+        compare(ref, new Loes(Linalg.get()).select(f.stack(), null, o, java.util.Map.of(), false, 0, 0), 1);
         for (SelectionResult.LayerScore ls : got.layers()) {
             assertTrue(Double.isNaN(ls.fitLoss()), "label-free has no fit loss");
         }

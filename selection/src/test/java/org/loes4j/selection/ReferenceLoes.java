@@ -38,6 +38,12 @@ final class ReferenceLoes {
      */
     static Result run(double[][][] layers, int[] labels, double[][] targets, int k, double alpha, double gamma,
                       double eta, boolean paper) {
+        return run(layers, labels, targets, k, alpha, gamma, eta, paper, MU);
+    }
+
+    /** As above with the orthogonalisation ridge {@code mu}. */
+    static Result run(double[][][] layers, int[] labels, double[][] targets, int k, double alpha, double gamma,
+                      double eta, boolean paper, double mu) {
         int l = layers.length;
         Result res = new Result();
         res.fitLoss = new double[l];
@@ -82,7 +88,7 @@ final class ReferenceLoes {
                 double resLoss = 0;
                 double tri = 0;
                 if (targets != null) {
-                    double[][] xt = orthogonalise(layers[c], layers, res.selected);
+                    double[][] xt = orthogonalise(layers[c], layers, res.selected, mu);
                     residualPreds[c] = ridgePredict(xt, r);
                     resLoss = mse(residualPreds[c], r);
                     if (labels != null) {
@@ -230,7 +236,7 @@ final class ReferenceLoes {
     }
 
     /** X~ = Xc - Sc B + 1 mean(X) with B from the ridge (mu) of Xc on the centred concatenation Sc. */
-    static double[][] orthogonalise(double[][] x, double[][][] layers, List<Integer> selected) {
+    static double[][] orthogonalise(double[][] x, double[][][] layers, List<Integer> selected, double mu) {
         int n = x.length;
         int d = x[0].length;
         int p = d * selected.size();
@@ -245,11 +251,11 @@ final class ReferenceLoes {
         double[][] bMat;
         if (p < n) {
             double[][] a = matmul(transpose(sc), sc);
-            addDiag(a, MU);
+            addDiag(a, mu);
             bMat = choleskySolve(a, matmul(transpose(sc), xc));
         } else {
             double[][] kk = matmul(sc, transpose(sc));
-            addDiag(kk, MU);
+            addDiag(kk, mu);
             bMat = matmul(transpose(sc), choleskySolve(kk, xc));
         }
         double[][] proj = matmul(sc, bMat);

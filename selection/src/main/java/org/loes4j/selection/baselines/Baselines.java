@@ -143,7 +143,9 @@ public final class Baselines {
                     : "minus mean cross-validated squared error");
         }
         prov.put("inputs", new LinkedHashMap<>(inputDigests == null ? Map.of() : inputDigests));
-        prov.put("timings", Map.of("totalMs", Math.round((System.nanoTime() - t0) / 1e4) / 100.0));
+        Map<String, Object> timings = new LinkedHashMap<>();
+        timings.put("totalMs", Math.round((System.nanoTime() - t0) / 1e4) / 100.0);
+        prov.put("timings", timings);
         return new SelectionResult(baseline.cliName(), selected, stepScores, scores, List.of(), null, prov);
     }
 
