@@ -2,66 +2,50 @@ package org.loes4j.cli;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
-import org.loes4j.linalg.Precision;
 import org.loes4j.linalg.SegmentMatrix;
-import org.loes4j.linalg.io.Npy;
-import org.loes4j.linalg.io.NpyArray;
 import org.loes4j.training.Embeddings;
 
 /**
- * An (N, L, d) float32/float64 {@code .npy} file memory-mapped as {@link Embeddings}; batches are read
+ * Embeddings for train, evaluate, predict and compare, in the same forms {@code loes select} reads
+ * ({@link SelectionInputs}): an (N, L, d) {@code .npy}, a directory of per-layer (N, d) {@code .npy}
+ * files, or a {@code .safetensors} file with one (N, d) tensor per layer; memory-mapped, batches read
  * straight from the mapping. Close it when the command is done.
  */
 final class EmbeddingsFile implements AutoCloseable {
-    private final NpyArray array;
+    private final SelectionInputs inputs;
     private final Embeddings embeddings;
 
-    private EmbeddingsFile(NpyArray array, Embeddings embeddings) {
-        this.array = array;
+    private EmbeddingsFile(SelectionInputs inputs, Embeddings embeddings) {
+        this.inputs = inputs;
         this.embeddings = embeddings;
     }
 
-    /** Opens {@code file}; a missing or malformed file is bad input. */
+    /** Opens {@code file}; a missing or malformed input is bad input naming the option and the file. */
     static EmbeddingsFile open(String option, Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new BadInputException(option + ": " + file + " does not exist or is not a file");
-        }
-        NpyArray a;
-        try {
-            a = Npy.map(file);
-        } catch (NoSuchFileException e) {
+        if (!Files.exists(file)) {
             throw new BadInputException(option + ": " + file + " does not exist");
+        }
+        SelectionInputs in;
+        try {
+            in = new SelectionInputs(file);
         } catch (IOException e) {
             throw new BadInputException(option + ": cannot read " + file + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(option + ": " + e.getMessage(), e);
         }
         try {
-            long[] s = a.shape();
-            if (s.length != 3) {
-                throw new BadInputException(option + ": " + file + " has shape " + a.describe()
-                        + ", expected (N, L, d)");
+            List<SegmentMatrix> views = new ArrayList<>();
+            for (int l = 0; l < in.layerCount(); l++) {
+                views.add(in.layer(l));
             }
-            Precision p = switch (a.dtype()) {
-                case FLOAT32 -> Precision.FLOAT32;
-                case FLOAT64 -> Precision.FLOAT64;
-                default -> throw new BadInputException(option + ": " + file + " holds " + a.dtype().descriptor()
-                        + ", expected float32 or float64 embeddings");
-            };
-            if (s[0] > Integer.MAX_VALUE || s[1] * s[2] > Integer.MAX_VALUE) {
-                throw new BadInputException(option + ": " + file + " shape " + a.describe() + " is too large");
-            }
-            int n = (int) s[0];
-            int l = (int) s[1];
-            int d = (int) s[2];
-            if (l < 1 || d < 1) {
-                throw new BadInputException(option + ": " + file + " has shape " + a.describe() + ", L and d must be >= 1");
-            }
-            SegmentMatrix flat = new SegmentMatrix(a.data(), 0, p, n, l * d, (long) l * d);
-            return new EmbeddingsFile(a, Embeddings.of(flat, l, d));
+            return new EmbeddingsFile(in, Embeddings.ofLayers(views));
         } catch (RuntimeException e) {
-            a.close();
+            in.close();
             throw e;
         }
     }
@@ -72,16 +56,21 @@ final class EmbeddingsFile implements AutoCloseable {
 
     /** Layer l as an N x d view of the mapping (for the selection module). */
     SegmentMatrix layer(int l) {
-        return array.layer(l);
+        return inputs.layer(l);
     }
 
-    /** "N x L x d" for messages. */
+    /** File names and SHA-256 digests, for the provenance. */
+    Map<String, String> digests() {
+        return inputs.digests();
+    }
+
+    /** "N samples, L layers of width d", for messages. */
     String describe() {
         return embeddings.size() + " samples, " + embeddings.layers() + " layers of width " + embeddings.dim();
     }
 
     @Override
     public void close() {
-        array.close();
+        inputs.close();
     }
 }

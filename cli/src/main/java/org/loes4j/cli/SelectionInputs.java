@@ -191,6 +191,11 @@ final class SelectionInputs implements AutoCloseable {
         return layerViews.get(0).cols();
     }
 
+    /** Layer l as an N x d view of the mapping. */
+    SegmentMatrix layer(int l) {
+        return layerViews.get(l);
+    }
+
     /** The stack of the given layer numbers (ascending, all valid). */
     LayerStack stack(int[] layers) {
         List<SegmentMatrix> views = new ArrayList<>();

@@ -158,13 +158,13 @@ final class TrainCommand implements Runnable {
                 }
             }
             Map<String, Object> inputs = new LinkedHashMap<>();
-            inputs.put("embeddings", Digests.describe(embeddings));
+            inputs.put("embeddings", train.digests());
             inputs.put("labels", Digests.describe(labels));
             if (layerChoice.selection != null) {
                 inputs.put("selection", Digests.describe(layerChoice.selection));
             }
             if (val != null) {
-                inputs.put("validationEmbeddings", Digests.describe(validation.files.embeddings));
+                inputs.put("validationEmbeddings", val.digests());
                 inputs.put("validationLabels", Digests.describe(validation.files.labels));
             } else {
                 inputs.put("validationSplit", valE == null ? "none"

@@ -23,6 +23,7 @@ import org.loes4j.linalg.io.Npy;
 import org.loes4j.linalg.io.NpyArray;
 import org.loes4j.linalg.io.NpyDType;
 import org.loes4j.linalg.io.NpyWriter;
+import org.loes4j.linalg.io.Safetensors;
 import org.loes4j.linalg.SegmentMatrix;
 import org.loes4j.linalg.Precision;
 import org.loes4j.training.Embeddings;
@@ -137,8 +138,9 @@ class TrainCommandTest {
         assertArrayEquals(new int[] {2, 1}, probe.layers());
         assertEquals("cls", probe.pooling());
         Map<?, ?> inputs = (Map<?, ?>) probe.provenance().get("inputs");
-        assertTrue(inputs.get("embeddings").toString().startsWith("train.npy sha256:"), inputs.toString());
-        assertEquals(64 + "train.npy sha256:".length(), inputs.get("embeddings").toString().length());
+        String digest = ((Map<?, ?>) inputs.get("embeddings")).get("embeddings").toString();
+        assertTrue(digest.matches(".*train\\.npy sha256:[0-9a-f]{64}"), digest);
+        assertTrue(inputs.get("labels").toString().matches("train\\.txt sha256:[0-9a-f]{64}"), inputs.toString());
     }
 
     @Test
@@ -186,6 +188,27 @@ class TrainCommandTest {
         Probe p = Probe.load(model);
         assertArrayEquals(new int[] {1, 2}, p.layers());
         assertEquals("mean", p.pooling());
+    }
+
+    /** The per-layer safetensors form {@code loes select} reads works for training too. */
+    @Test
+    void perLayerSafetensorsEmbeddings() throws IOException {
+        Path st = dir.resolve("train.safetensors");
+        Safetensors.Writer w = Safetensors.writer();
+        try (NpyArray a = Npy.map(train)) {
+            for (int l = 0; l < L; l++) {
+                w.add("layer_" + l, a.layer(l).toFMatrix());
+            }
+            w.write(st);
+        }
+        Path model = dir.resolve("st.safetensors");
+        Result r = run("train", "--embeddings", st.toString(), "--labels", labels.toString(), "--layers", "1,2",
+                "--epochs", "3", "--batch", "32", "--lr", "3e-3", "--quiet", "--out", model.toString());
+        assertEquals(0, r.code(), r.err());
+        Result ev = run("evaluate", "--model", model.toString(), "--embeddings", test.toString(), "--labels",
+                testLabels.toString(), "--json");
+        assertEquals(0, ev.code(), ev.err());
+        assertTrue(((Number) Json.parseObject(ev.out()).get("accuracy")).doubleValue() > 0.8, ev.out());
     }
 
     private static void assertBadInput(Result r, Path mustNotExist, String... mentions) throws IOException {

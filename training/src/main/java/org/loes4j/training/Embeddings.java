@@ -1,5 +1,7 @@
 package org.loes4j.training;
 
+import java.util.List;
+
 import org.loes4j.linalg.DMatrix;
 import org.loes4j.linalg.FMatrix;
 import org.loes4j.linalg.Matrix;
@@ -40,6 +42,28 @@ public interface Embeddings {
         return new MatrixEmbeddings(flat, layers, dim);
     }
 
+    /**
+     * Views L separate N x d matrices (e.g. one memory-mapped file or tensor per layer) as embeddings;
+     * nothing is copied.
+     */
+    static Embeddings ofLayers(List<? extends Matrix> layers) {
+        if (layers == null || layers.isEmpty()) {
+            throw new IllegalArgumentException("layers: at least one layer is needed");
+        }
+        Matrix first = layers.getFirst();
+        for (int l = 0; l < layers.size(); l++) {
+            Matrix m = layers.get(l);
+            if (m.rows() != first.rows() || m.cols() != first.cols()) {
+                throw new IllegalArgumentException("layers: layer " + l + " is " + m.shape() + ", layer 0 is "
+                        + first.shape());
+            }
+        }
+        if (first.cols() < 1) {
+            throw new IllegalArgumentException("layers: width 0");
+        }
+        return new LayerListEmbeddings(List.copyOf(layers));
+    }
+
     /** The samples {@code rows} of {@code source}, in that order (a view: nothing is copied). */
     static Embeddings rows(Embeddings source, int[] rows) {
         for (int i = 0; i < rows.length; i++) {
@@ -76,6 +100,38 @@ public interface Embeddings {
     }
 }
 
+/** {@link Embeddings} over one N x d matrix per layer. */
+final class LayerListEmbeddings implements Embeddings {
+    private final List<Matrix> layers;
+
+    LayerListEmbeddings(List<Matrix> layers) {
+        this.layers = layers;
+    }
+
+    @Override
+    public int size() {
+        return layers.getFirst().rows();
+    }
+
+    @Override
+    public int layers() {
+        return layers.size();
+    }
+
+    @Override
+    public int dim() {
+        return layers.getFirst().cols();
+    }
+
+    @Override
+    public void gather(int layer, int[] rows, int from, int count, DMatrix dst) {
+        if (layer < 0 || layer >= layers.size()) {
+            throw new IllegalArgumentException("layer: " + layer + " is outside [0, " + layers.size() + ")");
+        }
+        MatrixEmbeddings.gatherRows(layers.get(layer), 0, dim(), rows, from, count, dst);
+    }
+}
+
 /** {@link Embeddings} over one N x (L d) matrix. */
 final class MatrixEmbeddings implements Embeddings {
     private final Matrix flat;
@@ -108,15 +164,19 @@ final class MatrixEmbeddings implements Embeddings {
         if (layer < 0 || layer >= layers) {
             throw new IllegalArgumentException("layer: " + layer + " is outside [0, " + layers + ")");
         }
+        gatherRows(flat, layer * dim, dim, rows, from, count, dst);
+    }
+
+    /** Copies columns [c0, c0 + dim) of rows {@code rows[from .. from + count)} of {@code m} into {@code dst}. */
+    static void gatherRows(Matrix m, int c0, int dim, int[] rows, int from, int count, DMatrix dst) {
         if (dst.rows() < count || dst.cols() != dim) {
             throw new IllegalArgumentException("dst: shape " + dst.shape() + ", needs at least " + count + " x " + dim);
         }
-        int c0 = layer * dim;
         double[] out = dst.data();
         for (int i = 0; i < count; i++) {
             int r = rows[from + i];
             int o = dst.index(i, 0);
-            switch (flat) {
+            switch (m) {
                 case DMatrix d -> System.arraycopy(d.data(), d.index(r, c0), out, o, dim);
                 case FMatrix f -> {
                     float[] src = f.data();

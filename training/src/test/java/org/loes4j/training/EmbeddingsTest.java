@@ -30,8 +30,13 @@ class EmbeddingsTest {
             for (int i = 0; i < N * L * D; i++) {
                 seg.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, f.data()[i]);
             }
-            Embeddings[] all = {Embeddings.of(f, L, D), Embeddings.of(d, L, D),
-                    Embeddings.of(new SegmentMatrix(seg, 0, Precision.FLOAT32, N, L * D, L * D), L, D)};
+            SegmentMatrix flat = new SegmentMatrix(seg, 0, Precision.FLOAT32, N, L * D, L * D);
+            java.util.List<SegmentMatrix> perLayer = new java.util.ArrayList<>();
+            for (int l = 0; l < L; l++) {
+                perLayer.add(flat.view(0, l * D, N, D));
+            }
+            Embeddings[] all = {Embeddings.of(f, L, D), Embeddings.of(d, L, D), Embeddings.of(flat, L, D),
+                    Embeddings.ofLayers(perLayer)};
             int[] rows = {6, 0, 3, 3};
             for (int layer = 0; layer < L; layer++) {
                 DMatrix expected = DMatrix.zeros(4, D);
@@ -60,5 +65,7 @@ class EmbeddingsTest {
         assertThrows(IllegalArgumentException.class, () -> Embeddings.rows(Embeddings.of(f, 3, 4), new int[] {2}));
         assertThrows(IllegalArgumentException.class,
                 () -> Embeddings.of(f, 3, 4).gather(3, new int[] {0}, 0, 1, DMatrix.zeros(1, 4)));
+        assertThrows(IllegalArgumentException.class,
+                () -> Embeddings.ofLayers(java.util.List.of(FMatrix.zeros(2, 4), FMatrix.zeros(3, 4))));
     }
 }
