@@ -36,15 +36,18 @@ public final class Gelu {
         double[] xd = x.data();
         double[] yd = y.data();
         double[] phi = new double[b * n];
-        for (int i = 0; i < b; i++) {
-            int o = x.index(i, 0);
-            for (int j = 0; j < n; j++) {
-                double v = xd[o + j];
-                double c = 0.5 * Erf.erfc(-v * INV_SQRT2);
-                phi[i * n + j] = c;
-                yd[i * n + j] = v * c;
+        RowChunks.run(b, n, c -> {
+            int end = Math.min(b, (c + 1) * RowChunks.ROWS);
+            for (int i = c * RowChunks.ROWS; i < end; i++) {
+                int o = x.index(i, 0);
+                for (int j = 0; j < n; j++) {
+                    double v = xd[o + j];
+                    double p = 0.5 * Erf.erfc(-v * INV_SQRT2);
+                    phi[i * n + j] = p;
+                    yd[i * n + j] = v * p;
+                }
             }
-        }
+        });
         input = x;
         cdf = phi;
         return y;
@@ -64,14 +67,19 @@ public final class Gelu {
         double[] xd = input.data();
         double[] dyd = dy.data();
         double[] dxd = dx.data();
-        for (int i = 0; i < b; i++) {
-            int ox = input.index(i, 0);
-            int od = dy.index(i, 0);
-            for (int j = 0; j < n; j++) {
-                double v = xd[ox + j];
-                dxd[i * n + j] = dyd[od + j] * (cdf[i * n + j] + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v));
+        double[] phi = cdf;
+        DMatrix in = input;
+        RowChunks.run(b, n, c -> {
+            int end = Math.min(b, (c + 1) * RowChunks.ROWS);
+            for (int i = c * RowChunks.ROWS; i < end; i++) {
+                int ox = in.index(i, 0);
+                int od = dy.index(i, 0);
+                for (int j = 0; j < n; j++) {
+                    double v = xd[ox + j];
+                    dxd[i * n + j] = dyd[od + j] * (phi[i * n + j] + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v));
+                }
             }
-        }
+        });
         return dx;
     }
 }

@@ -64,31 +64,37 @@ public final class LayerNorm {
         double[] yd = y.data();
         double[] g = gamma.value().data();
         double[] bt = beta.value().data();
-        for (int i = 0; i < b; i++) {
-            int o = x.index(i, 0);
-            double mean = 0;
-            for (int j = 0; j < features; j++) {
-                mean += xd[o + j];
+        RowChunks.run(b, features, c -> {
+            int end = Math.min(b, (c + 1) * RowChunks.ROWS);
+            for (int i = c * RowChunks.ROWS; i < end; i++) {
+                normaliseRow(xd, x.index(i, 0), hd, yd, i * features, g, bt, is, i);
             }
-            mean /= features;
-            double var = 0;
-            for (int j = 0; j < features; j++) {
-                double c = xd[o + j] - mean;
-                var += c * c;
-            }
-            var /= features;
-            double s = 1.0 / Math.sqrt(var + eps);
-            is[i] = s;
-            int r = i * features;
-            for (int j = 0; j < features; j++) {
-                double h = (xd[o + j] - mean) * s;
-                hd[r + j] = h;
-                yd[r + j] = g[j] * h + bt[j];
-            }
-        }
+        });
         normalised = xhat;
         invStd = is;
         return y;
+    }
+
+    private void normaliseRow(double[] xd, int o, double[] hd, double[] yd, int r, double[] g, double[] bt,
+                              double[] is, int i) {
+        double mean = 0;
+        for (int j = 0; j < features; j++) {
+            mean += xd[o + j];
+        }
+        mean /= features;
+        double var = 0;
+        for (int j = 0; j < features; j++) {
+            double c = xd[o + j] - mean;
+            var += c * c;
+        }
+        var /= features;
+        double s = 1.0 / Math.sqrt(var + eps);
+        is[i] = s;
+        for (int j = 0; j < features; j++) {
+            double h = (xd[o + j] - mean) * s;
+            hd[r + j] = h;
+            yd[r + j] = g[j] * h + bt[j];
+        }
     }
 
     /**
@@ -110,31 +116,46 @@ public final class LayerNorm {
         double[] dg = gamma.grad().data();
         double[] db = beta.grad().data();
         DMatrix dx = wantInputGradient ? DMatrix.zeros(b, features) : null;
-        for (int i = 0; i < b; i++) {
-            int o = dy.index(i, 0);
-            int r = i * features;
-            double meanG = 0;
-            double meanGh = 0;
-            for (int j = 0; j < features; j++) {
-                double d = dyd[o + j];
-                double h = hd[r + j];
-                dg[j] += d * h;
-                db[j] += d;
-                double gj = d * g[j];
-                meanG += gj;
-                meanGh += gj * h;
+        // Per-chunk partial sums of dgamma and dbeta, added in chunk order: the same bits for any thread count.
+        int chunks = RowChunks.count(b);
+        double[][] partial = new double[chunks][];
+        RowChunks.run(b, features, c -> {
+            double[] acc = new double[2 * features];
+            int end = Math.min(b, (c + 1) * RowChunks.ROWS);
+            for (int i = c * RowChunks.ROWS; i < end; i++) {
+                backwardRow(dyd, dy.index(i, 0), hd, i * features, g, acc, dx == null ? null : dx.data(), invStd[i]);
             }
-            if (dx != null) {
-                meanG /= features;
-                meanGh /= features;
-                double s = invStd[i];
-                double[] dxd = dx.data();
-                for (int j = 0; j < features; j++) {
-                    double gj = dyd[o + j] * g[j];
-                    dxd[r + j] = s * (gj - meanG - hd[r + j] * meanGh);
-                }
+            partial[c] = acc;
+        });
+        for (double[] acc : partial) {
+            for (int j = 0; j < features; j++) {
+                dg[j] += acc[j];
+                db[j] += acc[features + j];
             }
         }
         return dx;
+    }
+
+    /** One row: accumulates into {@code acc} (dgamma then dbeta) and writes dx's row when {@code dxd != null}. */
+    private void backwardRow(double[] dyd, int o, double[] hd, int r, double[] g, double[] acc, double[] dxd, double s) {
+        double meanG = 0;
+        double meanGh = 0;
+        for (int j = 0; j < features; j++) {
+            double d = dyd[o + j];
+            double h = hd[r + j];
+            acc[j] += d * h;
+            acc[features + j] += d;
+            double gj = d * g[j];
+            meanG += gj;
+            meanGh += gj * h;
+        }
+        if (dxd != null) {
+            meanG /= features;
+            meanGh /= features;
+            for (int j = 0; j < features; j++) {
+                double gj = dyd[o + j] * g[j];
+                dxd[r + j] = s * (gj - meanG - hd[r + j] * meanGh);
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package org.loes4j.training.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,6 +69,42 @@ class LayerGradientTest {
             assertEquals(0.0, mean, 1e-15);
             // variance is var / (var + eps), slightly below one
             assertTrue(sq < 1.0 && sq > 0.999, "row variance " + sq);
+        }
+    }
+
+    /**
+     * Batches above the parallel threshold run in row chunks on the executor: every row must come out
+     * exactly as when it is computed alone (sequentially), and the parameter gradients must equal the sum
+     * of the per-row ones.
+     */
+    @Test
+    void chunkedParallelRowsMatchRowByRow() {
+        SplittableRandom rng = new SplittableRandom(12);
+        int b = 100;
+        int d = 512;
+        DMatrix x = DMatrix.random(b, d, rng);
+        DMatrix dy = DMatrix.random(b, d, rng);
+        LayerNorm ln = new LayerNorm("ln", d);
+        ln.gamma().value().copyFrom(DMatrix.random(1, d, rng));
+        Gelu gelu = new Gelu();
+        DMatrix y = ln.forward(x);
+        DMatrix dx = ln.backward(dy, true);
+        DMatrix gy = gelu.forward(x);
+        DMatrix gdx = gelu.backward(dy);
+        double[] dgamma = ln.gamma().grad().data().clone();
+
+        LayerNorm single = new LayerNorm("ln", d);
+        single.gamma().value().copyFrom(ln.gamma().value());
+        Gelu g1 = new Gelu();
+        for (int i = 0; i < b; i++) {
+            assertArrayEquals(y.row(i).copy().data(), single.forward(x.row(i)).data(), "LayerNorm row " + i);
+            assertArrayEquals(dx.row(i).copy().data(), single.backward(dy.row(i), true).data(), "LayerNorm dx row " + i);
+            assertArrayEquals(gy.row(i).copy().data(), g1.forward(x.row(i)).data(), "GELU row " + i);
+            assertArrayEquals(gdx.row(i).copy().data(), g1.backward(dy.row(i)).data(), "GELU dx row " + i);
+        }
+        double[] summed = single.gamma().grad().data();
+        for (int j = 0; j < d; j++) {
+            assertEquals(summed[j], dgamma[j], 1e-12 * (1 + Math.abs(summed[j])), "dgamma " + j);
         }
     }
 
