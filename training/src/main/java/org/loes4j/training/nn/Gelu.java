@@ -15,6 +15,10 @@ public final class Gelu {
     private DMatrix input;
     private double[] cdf;
 
+    /** A layer without parameters; it keeps its last input for the backward pass. */
+    public Gelu() {
+    }
+
     /** {@code gelu(x)} of one value. */
     public static double gelu(double x) {
         return 0.5 * x * Erf.erfc(-x * INV_SQRT2);
