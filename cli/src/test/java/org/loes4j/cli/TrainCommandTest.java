@@ -24,8 +24,6 @@ import org.loes4j.linalg.io.NpyArray;
 import org.loes4j.linalg.io.NpyDType;
 import org.loes4j.linalg.io.NpyWriter;
 import org.loes4j.linalg.io.Safetensors;
-import org.loes4j.linalg.SegmentMatrix;
-import org.loes4j.linalg.Precision;
 import org.loes4j.training.Embeddings;
 import org.loes4j.training.Predictions;
 import org.loes4j.training.Probe;
@@ -125,8 +123,7 @@ class TrainCommandTest {
         // A plain Java user: load the file the CLI wrote and predict; identical to the CSV.
         Probe probe = Probe.load(model);
         try (NpyArray a = Npy.map(test)) {
-            Embeddings e = Embeddings.of(new SegmentMatrix(a.data(), 0, Precision.FLOAT32, 200, L * D, L * D), L, D);
-            Predictions p = probe.predict(e);
+            Predictions p = probe.predict(Embeddings.of(a));
             for (int i = 0; i < 200; i++) {
                 String[] f = lines.get(i + 1).split(",");
                 assertEquals(p.label(i), f[1]);

@@ -6,6 +6,8 @@ import org.loes4j.linalg.DMatrix;
 import org.loes4j.linalg.FMatrix;
 import org.loes4j.linalg.Matrix;
 import org.loes4j.linalg.SegmentMatrix;
+import org.loes4j.linalg.io.Npy;
+import org.loes4j.linalg.io.NpyArray;
 
 /**
  * Pooled hidden states of N samples for L layers of width d, the (N, L, d) array a layer selection and a
@@ -62,6 +64,23 @@ public interface Embeddings {
             throw new IllegalArgumentException("layers: width 0");
         }
         return new LayerListEmbeddings(List.copyOf(layers));
+    }
+
+    /**
+     * An (N, L, d) float32/float64 {@code .npy} array (see {@link Npy#map}) as embeddings, one strided
+     * view per layer; valid while the array is open.
+     *
+     * @throws IllegalArgumentException naming the file if the array is not 3-D or not floating point
+     */
+    static Embeddings of(NpyArray array) {
+        if (array.rank() != 3) {
+            throw new IllegalArgumentException(array.file() + ": expected an (N, L, d) array, found " + array.describe());
+        }
+        List<SegmentMatrix> layers = new java.util.ArrayList<>();
+        for (int l = 0; l < array.layers(); l++) {
+            layers.add(array.layer(l));
+        }
+        return ofLayers(layers);
     }
 
     /** The samples {@code rows} of {@code source}, in that order (a view: nothing is copied). */

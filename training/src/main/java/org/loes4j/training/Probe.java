@@ -33,8 +33,10 @@ import org.loes4j.training.nn.SoftmaxCrossEntropy;
  *
  * <pre>{@code
  * Probe probe = Probe.load(Path.of("model.safetensors"));
- * Predictions p = probe.predict(Embeddings.of(matrix, probe.encoderLayers(), probe.inputDim()));
- * String first = p.label(0);
+ * try (NpyArray a = Npy.map(Path.of("test.npy"))) {          // (N, L, d), memory-mapped
+ *     Predictions p = probe.predict(Embeddings.of(a));
+ *     String first = p.label(0);
+ * }
  * }</pre>
  * An instance predicts one batch at a time (its layers keep the last forward pass): share it between
  * threads only with external synchronisation, or load one per thread.

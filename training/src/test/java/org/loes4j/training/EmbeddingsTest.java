@@ -59,6 +59,17 @@ class EmbeddingsTest {
     }
 
     @Test
+    void npyArraysMustBeThreeDimensional(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path flat = dir.resolve("flat.npy");
+        org.loes4j.linalg.io.Npy.write(flat, new double[] {1, 2, 3});
+        try (org.loes4j.linalg.io.NpyArray a = org.loes4j.linalg.io.Npy.map(flat)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Embeddings.of(a));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("flat.npy"), e.getMessage());
+        }
+    }
+
+    @Test
     void shapesAreChecked() {
         FMatrix f = FMatrix.zeros(2, 12);
         assertThrows(IllegalArgumentException.class, () -> Embeddings.of(f, 5, 3));
