@@ -1,5 +1,6 @@
 package org.loes4j.training;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.loes4j.linalg.DMatrix;
@@ -76,7 +77,7 @@ public interface Embeddings {
         if (array.rank() != 3) {
             throw new IllegalArgumentException(array.file() + ": expected an (N, L, d) array, found " + array.describe());
         }
-        List<SegmentMatrix> layers = new java.util.ArrayList<>();
+        List<SegmentMatrix> layers = new ArrayList<>();
         for (int l = 0; l < array.layers(); l++) {
             layers.add(array.layer(l));
         }

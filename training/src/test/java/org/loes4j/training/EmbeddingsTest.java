@@ -2,18 +2,27 @@ package org.loes4j.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.loes4j.linalg.DMatrix;
 import org.loes4j.linalg.FMatrix;
 import org.loes4j.linalg.Precision;
 import org.loes4j.linalg.SegmentMatrix;
+import org.loes4j.linalg.io.Npy;
+import org.loes4j.linalg.io.NpyArray;
 
 /** The three storages of an (N, L, d) array gather the same batches; row views remap indices. */
 class EmbeddingsTest {
@@ -31,7 +40,7 @@ class EmbeddingsTest {
                 seg.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, f.data()[i]);
             }
             SegmentMatrix flat = new SegmentMatrix(seg, 0, Precision.FLOAT32, N, L * D, L * D);
-            java.util.List<SegmentMatrix> perLayer = new java.util.ArrayList<>();
+            List<SegmentMatrix> perLayer = new ArrayList<>();
             for (int l = 0; l < L; l++) {
                 perLayer.add(flat.view(0, l * D, N, D));
             }
@@ -59,13 +68,13 @@ class EmbeddingsTest {
     }
 
     @Test
-    void npyArraysMustBeThreeDimensional(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws java.io.IOException {
-        java.nio.file.Path flat = dir.resolve("flat.npy");
-        org.loes4j.linalg.io.Npy.write(flat, new double[] {1, 2, 3});
-        try (org.loes4j.linalg.io.NpyArray a = org.loes4j.linalg.io.Npy.map(flat)) {
+    void npyArraysMustBeThreeDimensional(@TempDir Path dir)
+            throws IOException {
+        Path flat = dir.resolve("flat.npy");
+        Npy.write(flat, new double[] {1, 2, 3});
+        try (NpyArray a = Npy.map(flat)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Embeddings.of(a));
-            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("flat.npy"), e.getMessage());
+            assertTrue(e.getMessage().contains("flat.npy"), e.getMessage());
         }
     }
 
@@ -77,6 +86,6 @@ class EmbeddingsTest {
         assertThrows(IllegalArgumentException.class,
                 () -> Embeddings.of(f, 3, 4).gather(3, new int[] {0}, 0, 1, DMatrix.zeros(1, 4)));
         assertThrows(IllegalArgumentException.class,
-                () -> Embeddings.ofLayers(java.util.List.of(FMatrix.zeros(2, 4), FMatrix.zeros(3, 4))));
+                () -> Embeddings.ofLayers(List.of(FMatrix.zeros(2, 4), FMatrix.zeros(3, 4))));
     }
 }
