@@ -6,6 +6,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
+import org.loes4j.linalg.spi.GemmKernel;
+import org.loes4j.linalg.spi.GramKernel;
 import org.loes4j.linalg.spi.Kernel;
 import org.loes4j.linalg.spi.VectorKernel;
 
@@ -38,6 +40,12 @@ final class VectorKernels implements VectorKernel {
     static <K extends Kernel> K kernel(Class<K> type) {
         if (type == VectorKernel.class) {
             return type.cast(LEVEL1);
+        }
+        if (type == GemmKernel.class) {
+            return type.cast(VectorGemm.INSTANCE);
+        }
+        if (type == GramKernel.class) {
+            return type.cast(VectorGram.INSTANCE);
         }
         return null;
     }

@@ -1,0 +1,595 @@
+package org.loes4j.linalg.simd;
+
+import java.util.Arrays;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The float32 twin of {@link PackedDgemm}, the engine behind {@link VectorGemm} and {@link VectorGram}: a blocked, packed matrix product
+ * over a rectangle of C, {@code C[i0:i1, j0:j1] = alpha op(A)[i0:i1, :] op(B)[:, j0:j1] + beta C}, in the
+ * layout of Goto and van de Geijn ("Anatomy of high-performance matrix multiplication", 2008).
+ *
+ * <p>Loops, outer to inner: column panels of NC columns of C; slices of KC along the inner dimension
+ * (op(B)'s KC x NC panel is packed into NR-wide slivers); row blocks of MC rows (op(A)'s MC x KC block is
+ * packed into MR-tall slivers); then NR-wide by MR-tall micro-tiles, each computed in registers by
+ * {@link #microKernel}: MR x 3 vectors of independent FMA accumulators, one vector load per column
+ * vector and one broadcast per row of every k step. Packing zero-pads partial slivers, so the
+ * micro-kernel always runs full tiles; partial tiles of C are written through a small buffer.
+ *
+ * <p>Arithmetic per element of C does not depend on where the element falls in a tile or block (the
+ * sum runs over k in the same order, KC slice by KC slice, and full and partial tiles store with the
+ * same two roundings), so splitting C between threads gives results bitwise equal to one thread.
+ *
+ * <p>Matrices are passed as (array, offset, stride) triples of row-major storage; a {@code trans} flag
+ * says whether the operand is used transposed. Inputs are trusted (the public boundary has checked
+ * them).
+ */
+final class PackedSgemm {
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final int L = F.length();
+    /** Rows of a micro-tile. With 3 column vectors: 24 accumulators + 3 loads + 1 broadcast of 32 registers. */
+    static final int MR = 8;
+    /** Columns of a micro-tile: three vectors. */
+    static final int NR = 3 * L;
+    /**
+     * Inner-dimension slice. A packed B sliver (KC x NR) is 48 KiB at 512-bit vectors; an A sliver (MR x KC)
+     * 16 KiB. Chosen by measurement, see {@link VectorGemm}.
+     */
+    static final int KC = 256;
+    /** Rows of C per packed A block: MC x KC x 4 bytes = 256 KiB, a quarter of a 1 MiB L2. */
+    static final int MC = 128;
+    /** Columns of C per packed B panel: KC x NC x 4 bytes about 4 MiB, within a shared L3. */
+    static final int NC = 86 * NR;
+
+    /** Widest C (in columns) computed by {@link #multiplyNarrow} rather than the packed blocks. */
+    static final int NARROW_MAX = 2 * L;
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    private PackedSgemm() {
+    }
+
+    /** Per-thread packing buffers, grown on demand and kept for the thread's life. */
+    static final class Workspace {
+        float[] packedA = new float[0];
+        float[] packedB = new float[0];
+        final float[] tile = new float[MR * NR];
+
+        void reserve(int sizeA, int sizeB) {
+            if (packedA.length < sizeA) {
+                packedA = new float[sizeA];
+            }
+            if (packedB.length < sizeB) {
+                packedB = new float[sizeB];
+            }
+        }
+    }
+
+    static Workspace workspace() {
+        return WORKSPACE.get();
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+
+    /**
+     * {@code C[i, j] = alpha sum_p op(A)[i, p] op(B)[p, j] + beta C[i, j]} for i in [i0, i1), j in [j0, j1);
+     * element (i, j) of C is {@code c[co + i * cs + j]}, of A {@code a[ao + i * as + j]}, of B likewise.
+     * With {@code lowerOnly}, only micro-tiles holding some element with {@code i >= j} are computed (for
+     * the Gram product); elements above the diagonal are then left unspecified. {@code beta == 0} means C
+     * is not read.
+     */
+    static void multiply(boolean transA, float[] a, int ao, int as,
+                         boolean transB, float[] b, int bo, int bs,
+                         float[] c, int co, int cs,
+                         int k, int i0, int i1, int j0, int j1, boolean lowerOnly,
+                         float alpha, float beta, Workspace ws) {
+        if (i0 >= i1 || j0 >= j1) {
+            return;
+        }
+        if (k == 0) {
+            scale(c, co, cs, i0, i1, j0, j1, beta);
+            return;
+        }
+        ws.reserve(roundUp(Math.min(MC, i1 - i0), MR) * Math.min(KC, k),
+                roundUp(Math.min(NC, j1 - j0), NR) * Math.min(KC, k));
+        float[] pa = ws.packedA;
+        float[] pb = ws.packedB;
+        float[] tile = ws.tile;
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            int rowStart = lowerOnly ? Math.max(i0, jc) : i0;
+            if (rowStart >= i1) {
+                continue;
+            }
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean first = pc == 0;
+                boolean readC = !first || beta != 0;
+                float betaHere = first ? beta : 1.0f;
+                packB(transB, b, bo, bs, pc, kc, jc, nc, pb);
+                for (int ic = rowStart; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    packA(transA, a, ao, as, ic, mc, pc, kc, pa);
+                    int colEnd = lowerOnly ? Math.min(nc, ic + mc - jc) : nc;
+                    for (int jr = 0; jr < colEnd; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int irStart = 0;
+                        if (lowerOnly) {
+                            // first row sliver whose last row reaches the sliver's first column
+                            int need = jc + jr - ic - MR + 1;
+                            irStart = need <= 0 ? 0 : roundUp(need, MR);
+                        }
+                        for (int ir = irStart; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            microKernel(kc, pa, ir * kc, pb, jr * kc, c, co + (ic + ir) * cs + jc + jr, cs,
+                                    mr, nr, alpha, betaHere, readC, tile);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The same product for narrow C ({@code n <= NARROW_MAX} columns, e.g. {@code XT y}): every element of
+     * A is used only n times, so packing A would cost more than the arithmetic. op(B) is packed into k rows
+     * of two vectors (zero-padded); rows [i0, i1) of C are then computed four at a time straight from A,
+     * each with two vector accumulators over the whole inner dimension.
+     */
+    static void multiplyNarrow(boolean transA, float[] a, int ao, int as,
+                               boolean transB, float[] b, int bo, int bs,
+                               float[] c, int co, int cs,
+                               int k, int i0, int i1, int n, float alpha, float beta, Workspace ws) {
+        if (i0 >= i1 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            scale(c, co, cs, i0, i1, 0, n, beta);
+            return;
+        }
+        int width = 2 * L;
+        ws.reserve(0, k * width);
+        float[] pb = ws.packedB;
+        for (int p = 0; p < k; p++) {
+            int row = p * width;
+            for (int j = 0; j < n; j++) {
+                pb[row + j] = transB ? b[bo + j * bs + p] : b[bo + p * bs + j];
+            }
+            Arrays.fill(pb, row + n, row + width, 0.0f);
+        }
+        // op(A)[i, p] = a[rowBase(i) + p * step]
+        int step = transA ? as : 1;
+        int rowStep = transA ? 1 : as;
+        float[] tile = ws.tile;
+        int i = i0;
+        for (; i + 4 <= i1; i += 4) {
+            int r0 = ao + i * rowStep;
+            int r1 = r0 + rowStep;
+            int r2 = r1 + rowStep;
+            int r3 = r2 + rowStep;
+            FloatVector c00 = FloatVector.zero(F);
+            FloatVector c01 = c00;
+            FloatVector c10 = c00;
+            FloatVector c11 = c00;
+            FloatVector c20 = c00;
+            FloatVector c21 = c00;
+            FloatVector c30 = c00;
+            FloatVector c31 = c00;
+            for (int p = 0, q = 0; p < k; p++, q += step) {
+                FloatVector b0 = FloatVector.fromArray(F, pb, p * width);
+                FloatVector b1 = FloatVector.fromArray(F, pb, p * width + L);
+                FloatVector x = FloatVector.broadcast(F, a[r0 + q]);
+                c00 = b0.fma(x, c00);
+                c01 = b1.fma(x, c01);
+                x = FloatVector.broadcast(F, a[r1 + q]);
+                c10 = b0.fma(x, c10);
+                c11 = b1.fma(x, c11);
+                x = FloatVector.broadcast(F, a[r2 + q]);
+                c20 = b0.fma(x, c20);
+                c21 = b1.fma(x, c21);
+                x = FloatVector.broadcast(F, a[r3 + q]);
+                c30 = b0.fma(x, c30);
+                c31 = b1.fma(x, c31);
+            }
+            c00.intoArray(tile, 0);
+            c01.intoArray(tile, L);
+            c10.intoArray(tile, NR);
+            c11.intoArray(tile, NR + L);
+            c20.intoArray(tile, 2 * NR);
+            c21.intoArray(tile, 2 * NR + L);
+            c30.intoArray(tile, 3 * NR);
+            c31.intoArray(tile, 3 * NR + L);
+            updateC(tile, c, co + i * cs, cs, 4, n, alpha, beta, beta != 0);
+        }
+        for (; i < i1; i++) {
+            int r0 = ao + i * rowStep;
+            FloatVector c00 = FloatVector.zero(F);
+            FloatVector c01 = c00;
+            for (int p = 0, q = 0; p < k; p++, q += step) {
+                FloatVector x = FloatVector.broadcast(F, a[r0 + q]);
+                c00 = FloatVector.fromArray(F, pb, p * width).fma(x, c00);
+                c01 = FloatVector.fromArray(F, pb, p * width + L).fma(x, c01);
+            }
+            c00.intoArray(tile, 0);
+            c01.intoArray(tile, L);
+            updateC(tile, c, co + i * cs, cs, 1, n, alpha, beta, beta != 0);
+        }
+    }
+
+    /** {@code C = beta C} on the rectangle (zero when beta is 0, without reading C). */
+    private static void scale(float[] c, int co, int cs, int i0, int i1, int j0, int j1, float beta) {
+        for (int i = i0; i < i1; i++) {
+            int row = co + i * cs;
+            if (beta == 0) {
+                Arrays.fill(c, row + j0, row + j1, 0.0f);
+            } else {
+                for (int j = j0; j < j1; j++) {
+                    c[row + j] *= beta;
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs op(A)[i0:i0+mc, p0:p0+kc] into MR-tall slivers: element (i0 + s + r, p0 + p) goes to
+     * {@code pa[s * kc + p * MR + r]}; rows past mc are zero.
+     */
+    static void packA(boolean trans, float[] a, int ao, int as, int i0, int mc, int p0, int kc, float[] pa) {
+        if (trans) {
+            packRowsOfA(a, ao, as, i0, mc, p0, kc, pa);
+            return;
+        }
+        int full = mc - mc % MR;
+        for (int s = 0; s < full; s += MR) {
+            // eight row streams of A, one contiguous MR-group of the sliver written per step
+            int base = s * kc;
+            int q0 = ao + (i0 + s) * as + p0;
+            int q1 = q0 + as;
+            int q2 = q1 + as;
+            int q3 = q2 + as;
+            int q4 = q3 + as;
+            int q5 = q4 + as;
+            int q6 = q5 + as;
+            int q7 = q6 + as;
+            for (int p = 0; p < kc; p++) {
+                int d = base + p * MR;
+                pa[d] = a[q0 + p];
+                pa[d + 1] = a[q1 + p];
+                pa[d + 2] = a[q2 + p];
+                pa[d + 3] = a[q3 + p];
+                pa[d + 4] = a[q4 + p];
+                pa[d + 5] = a[q5 + p];
+                pa[d + 6] = a[q6 + p];
+                pa[d + 7] = a[q7 + p];
+            }
+        }
+        if (full < mc) {
+            int mr = mc - full;
+            int base = full * kc;
+            for (int p = 0; p < kc; p++) {
+                int d = base + p * MR;
+                for (int r = 0; r < mr; r++) {
+                    pa[d + r] = a[ao + (i0 + full + r) * as + p0 + p];
+                }
+                Arrays.fill(pa, d + mr, d + MR, 0.0f);
+            }
+        }
+    }
+
+    /**
+     * {@link #packA} for a transposed A, whose op(A) rows are A's columns: streams each row of A once,
+     * dealing MR-wide pieces to the slivers (an arraycopy per piece was measured 3x slower on the
+     * packing-bound {@code XT Y} with few columns of Y).
+     */
+    private static void packRowsOfA(float[] a, int ao, int as, int i0, int mc, int p0, int kc, float[] pa) {
+        int full = mc - mc % MR;
+        for (int p = 0; p < kc; p++) {
+            int src = ao + (p0 + p) * as + i0;
+            int dst = p * MR;
+            for (int s = 0; s < full; s += MR) {
+                int d = s * kc + dst;
+                int q = src + s;
+                pa[d] = a[q];
+                pa[d + 1] = a[q + 1];
+                pa[d + 2] = a[q + 2];
+                pa[d + 3] = a[q + 3];
+                pa[d + 4] = a[q + 4];
+                pa[d + 5] = a[q + 5];
+                pa[d + 6] = a[q + 6];
+                pa[d + 7] = a[q + 7];
+            }
+            if (full < mc) {
+                int d = full * kc + dst;
+                int mr = mc - full;
+                System.arraycopy(a, src + full, pa, d, mr);
+                Arrays.fill(pa, d + mr, d + MR, 0.0f);
+            }
+        }
+    }
+
+    /**
+     * Packs op(B)[p0:p0+kc, j0:j0+nc] into NR-wide slivers: element (p0 + p, j0 + t + j) goes to
+     * {@code pb[t * kc + p * NR + j]}; columns past nc are zero.
+     */
+    static void packB(boolean trans, float[] b, int bo, int bs, int p0, int kc, int j0, int nc, float[] pb) {
+        for (int t = 0; t < nc; t += NR) {
+            int nr = Math.min(NR, nc - t);
+            int base = t * kc;
+            if (!trans) {
+                for (int p = 0; p < kc; p++) {
+                    int src = bo + (p0 + p) * bs + j0 + t;
+                    int dst = base + p * NR;
+                    if (nr == NR) {
+                        FloatVector.fromArray(F, b, src).intoArray(pb, dst);
+                        FloatVector.fromArray(F, b, src + L).intoArray(pb, dst + L);
+                        FloatVector.fromArray(F, b, src + 2 * L).intoArray(pb, dst + 2 * L);
+                    } else {
+                        System.arraycopy(b, src, pb, dst, nr);
+                        Arrays.fill(pb, dst + nr, dst + NR, 0.0f);
+                    }
+                }
+            } else {
+                for (int j = 0; j < nr; j++) {
+                    int src = bo + (j0 + t + j) * bs + p0;
+                    for (int p = 0; p < kc; p++) {
+                        pb[base + p * NR + j] = b[src + p];
+                    }
+                }
+                for (int j = nr; j < NR; j++) {
+                    for (int p = 0; p < kc; p++) {
+                        pb[base + p * NR + j] = 0.0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * One MR x NR micro-tile: {@code acc = sum_p pa[., p] pb[p, .]} in register accumulators, then
+     * {@code C = alpha acc + beta C} (C not read when {@code readC} is false) on the leading mr x nr part.
+     * Tiles at most one or two vectors wide (narrow products such as {@code XT y}, right edges) run a
+     * kernel with fewer accumulators instead of multiplying zero padding.
+     */
+    static void microKernel(int kc, float[] pa, int pao, float[] pb, int pbo,
+                            float[] c, int co, int cs, int mr, int nr,
+                            float alpha, float beta, boolean readC, float[] tile) {
+        if (nr > 2 * L) {
+            kernel3(kc, pa, pao, pb, pbo, tile);
+        } else if (nr > L) {
+            kernel2(kc, pa, pao, pb, pbo, tile);
+        } else {
+            kernel1(kc, pa, pao, pb, pbo, tile);
+        }
+        updateC(tile, c, co, cs, mr, nr, alpha, beta, readC);
+    }
+
+    /**
+     * The MR x 3-vector register tile into {@code tile}: 24 accumulators, 3 loads and 1 broadcast of the
+     * 32 vector registers of AVX-512. The code is written out by hand (no helper taking vectors): C2 keeps
+     * vectors in registers only inside one compiled method, and a call that is not inlined boxes them.
+     */
+    private static void kernel3(int kc, float[] pa, int pao, float[] pb, int pbo, float[] tile) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = c00;
+        FloatVector c02 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c12 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c22 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c32 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c42 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        FloatVector c52 = c00;
+        FloatVector c60 = c00;
+        FloatVector c61 = c00;
+        FloatVector c62 = c00;
+        FloatVector c70 = c00;
+        FloatVector c71 = c00;
+        FloatVector c72 = c00;
+        int ai = pao;
+        int bi = pbo;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(F, pb, bi + L);
+            FloatVector b2 = FloatVector.fromArray(F, pb, bi + 2 * L);
+            FloatVector x = FloatVector.broadcast(F, pa[ai]);
+            c00 = b0.fma(x, c00);
+            c01 = b1.fma(x, c01);
+            c02 = b2.fma(x, c02);
+            x = FloatVector.broadcast(F, pa[ai + 1]);
+            c10 = b0.fma(x, c10);
+            c11 = b1.fma(x, c11);
+            c12 = b2.fma(x, c12);
+            x = FloatVector.broadcast(F, pa[ai + 2]);
+            c20 = b0.fma(x, c20);
+            c21 = b1.fma(x, c21);
+            c22 = b2.fma(x, c22);
+            x = FloatVector.broadcast(F, pa[ai + 3]);
+            c30 = b0.fma(x, c30);
+            c31 = b1.fma(x, c31);
+            c32 = b2.fma(x, c32);
+            x = FloatVector.broadcast(F, pa[ai + 4]);
+            c40 = b0.fma(x, c40);
+            c41 = b1.fma(x, c41);
+            c42 = b2.fma(x, c42);
+            x = FloatVector.broadcast(F, pa[ai + 5]);
+            c50 = b0.fma(x, c50);
+            c51 = b1.fma(x, c51);
+            c52 = b2.fma(x, c52);
+            x = FloatVector.broadcast(F, pa[ai + 6]);
+            c60 = b0.fma(x, c60);
+            c61 = b1.fma(x, c61);
+            c62 = b2.fma(x, c62);
+            x = FloatVector.broadcast(F, pa[ai + 7]);
+            c70 = b0.fma(x, c70);
+            c71 = b1.fma(x, c71);
+            c72 = b2.fma(x, c72);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c02.intoArray(tile, 2 * L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c12.intoArray(tile, NR + 2 * L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c22.intoArray(tile, 2 * NR + 2 * L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c32.intoArray(tile, 3 * NR + 2 * L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c42.intoArray(tile, 4 * NR + 2 * L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c52.intoArray(tile, 5 * NR + 2 * L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c62.intoArray(tile, 6 * NR + 2 * L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
+        c72.intoArray(tile, 7 * NR + 2 * L);
+    }
+
+    /** The MR x 2-vector tile (16 accumulators), for tiles at most two vectors wide. */
+    private static void kernel2(int kc, float[] pa, int pao, float[] pb, int pbo, float[] tile) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        FloatVector c60 = c00;
+        FloatVector c61 = c00;
+        FloatVector c70 = c00;
+        FloatVector c71 = c00;
+        int ai = pao;
+        int bi = pbo;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(F, pb, bi + L);
+            FloatVector x = FloatVector.broadcast(F, pa[ai]);
+            c00 = b0.fma(x, c00);
+            c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(F, pa[ai + 1]);
+            c10 = b0.fma(x, c10);
+            c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(F, pa[ai + 2]);
+            c20 = b0.fma(x, c20);
+            c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(F, pa[ai + 3]);
+            c30 = b0.fma(x, c30);
+            c31 = b1.fma(x, c31);
+            x = FloatVector.broadcast(F, pa[ai + 4]);
+            c40 = b0.fma(x, c40);
+            c41 = b1.fma(x, c41);
+            x = FloatVector.broadcast(F, pa[ai + 5]);
+            c50 = b0.fma(x, c50);
+            c51 = b1.fma(x, c51);
+            x = FloatVector.broadcast(F, pa[ai + 6]);
+            c60 = b0.fma(x, c60);
+            c61 = b1.fma(x, c61);
+            x = FloatVector.broadcast(F, pa[ai + 7]);
+            c70 = b0.fma(x, c70);
+            c71 = b1.fma(x, c71);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
+    }
+
+    /** The MR x 1-vector tile (8 accumulators), for tiles at most one vector wide. */
+    private static void kernel1(int kc, float[] pa, int pao, float[] pb, int pbo, float[] tile) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c10 = c00;
+        FloatVector c20 = c00;
+        FloatVector c30 = c00;
+        FloatVector c40 = c00;
+        FloatVector c50 = c00;
+        FloatVector c60 = c00;
+        FloatVector c70 = c00;
+        int ai = pao;
+        int bi = pbo;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, pb, bi);
+            FloatVector x = FloatVector.broadcast(F, pa[ai]);
+            c00 = b0.fma(x, c00);
+            x = FloatVector.broadcast(F, pa[ai + 1]);
+            c10 = b0.fma(x, c10);
+            x = FloatVector.broadcast(F, pa[ai + 2]);
+            c20 = b0.fma(x, c20);
+            x = FloatVector.broadcast(F, pa[ai + 3]);
+            c30 = b0.fma(x, c30);
+            x = FloatVector.broadcast(F, pa[ai + 4]);
+            c40 = b0.fma(x, c40);
+            x = FloatVector.broadcast(F, pa[ai + 5]);
+            c50 = b0.fma(x, c50);
+            x = FloatVector.broadcast(F, pa[ai + 6]);
+            c60 = b0.fma(x, c60);
+            x = FloatVector.broadcast(F, pa[ai + 7]);
+            c70 = b0.fma(x, c70);
+        }
+        c00.intoArray(tile, 0);
+        c10.intoArray(tile, NR);
+        c20.intoArray(tile, 2 * NR);
+        c30.intoArray(tile, 3 * NR);
+        c40.intoArray(tile, 4 * NR);
+        c50.intoArray(tile, 5 * NR);
+        c60.intoArray(tile, 6 * NR);
+        c70.intoArray(tile, 7 * NR);
+    }
+
+    /**
+     * {@code C = alpha tile + beta C} on the leading mr x nr part (C not read when {@code readC} is
+     * false). Vector and scalar paths round alike: {@code alpha * acc}, then {@code + beta * c}.
+     */
+    private static void updateC(float[] tile, float[] c, int co, int cs, int mr, int nr,
+                                float alpha, float beta, boolean readC) {
+        int bound = nr == NR ? NR : F.loopBound(nr);
+        for (int r = 0; r < mr; r++) {
+            int row = co + r * cs;
+            int t0 = r * NR;
+            int j = 0;
+            for (; j < bound; j += L) {
+                FloatVector y = FloatVector.fromArray(F, tile, t0 + j).mul(alpha);
+                if (readC) {
+                    y = y.add(FloatVector.fromArray(F, c, row + j).mul(beta));
+                }
+                y.intoArray(c, row + j);
+            }
+            for (; j < nr; j++) {
+                float t = alpha * tile[t0 + j];
+                c[row + j] = readC ? t + beta * c[row + j] : t;
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package org.loes4j.linalg.simd;
+
+import org.loes4j.linalg.DMatrix;
+import org.loes4j.linalg.FMatrix;
+import org.loes4j.linalg.Transpose;
+import org.loes4j.linalg.concurrent.LinalgExecutor;
+import org.loes4j.linalg.spi.GemmKernel;
+
+/**
+ * Vector API GEMM, {@code C = alpha op(A) op(B) + beta C}, on the packed, register-tiled engines
+ * {@link PackedDgemm} and {@link PackedSgemm}. Products of at least {@link #PARALLEL_MIN_MACS}
+ * multiply-adds are split into stripes of C (rows when C is taller than wide, else columns) run over
+ * {@link LinalgExecutor#parallelFor}; smaller ones stay on the calling thread. Results do not depend on
+ * the thread count.
+ */
+final class VectorGemm implements GemmKernel {
+    /**
+     * Below this many multiply-adds (m n k) the product stays on the calling thread: 2^21 is about 0.1 ms
+     * of single-thread work here, several times the cost of handing tasks to the pool.
+     */
+    static final long PARALLEL_MIN_MACS = 1L << 21;
+    /** Stripes per thread: more than one, so a thread slowed by other load does not hold up the rest. */
+    private static final int STRIPES_PER_THREAD = 2;
+
+    static final VectorGemm INSTANCE = new VectorGemm();
+
+    private VectorGemm() {
+    }
+
+    @Override
+    public void dgemm(Transpose transA, Transpose transB, double alpha, DMatrix a, DMatrix b, double beta, DMatrix c) {
+        boolean ta = transA == Transpose.YES;
+        boolean tb = transB == Transpose.YES;
+        int m = c.rows();
+        int n = c.cols();
+        int k = ta ? a.rows() : a.cols();
+        double[] ad = a.data();
+        double[] bd = b.data();
+        double[] cd = c.data();
+        int ao = a.offset();
+        int as = a.stride();
+        int bo = b.offset();
+        int bs = b.stride();
+        int co = c.offset();
+        int cs = c.stride();
+        if (!ta && n <= PackedDgemm.NARROW_MAX) {
+            Split rows = Split.rows(m, n, k, PackedDgemm.MR);
+            if (rows.tasks == 1) {
+                PackedDgemm.multiplyNarrow(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, 0, m, n, alpha, beta,
+                        PackedDgemm.workspace());
+                return;
+            }
+            LinalgExecutor.parallelFor(rows.tasks, t -> {
+                int lo = t * rows.chunk;
+                PackedDgemm.multiplyNarrow(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, lo, Math.min(m, lo + rows.chunk),
+                        n, alpha, beta, PackedDgemm.workspace());
+            });
+            return;
+        }
+        Split split = Split.of(m, n, k, PackedDgemm.MR, PackedDgemm.NR);
+        if (split.tasks == 1) {
+            PackedDgemm.multiply(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, 0, m, 0, n, false,
+                    alpha, beta, PackedDgemm.workspace());
+            return;
+        }
+        LinalgExecutor.parallelFor(split.tasks, t -> {
+            int lo = t * split.chunk;
+            int hi = Math.min(split.rows ? m : n, lo + split.chunk);
+            PackedDgemm.multiply(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k,
+                    split.rows ? lo : 0, split.rows ? hi : m, split.rows ? 0 : lo, split.rows ? n : hi, false,
+                    alpha, beta, PackedDgemm.workspace());
+        });
+    }
+
+    @Override
+    public void sgemm(Transpose transA, Transpose transB, float alpha, FMatrix a, FMatrix b, float beta, FMatrix c) {
+        boolean ta = transA == Transpose.YES;
+        boolean tb = transB == Transpose.YES;
+        int m = c.rows();
+        int n = c.cols();
+        int k = ta ? a.rows() : a.cols();
+        float[] ad = a.data();
+        float[] bd = b.data();
+        float[] cd = c.data();
+        int ao = a.offset();
+        int as = a.stride();
+        int bo = b.offset();
+        int bs = b.stride();
+        int co = c.offset();
+        int cs = c.stride();
+        if (!ta && n <= PackedSgemm.NARROW_MAX) {
+            Split rows = Split.rows(m, n, k, PackedSgemm.MR);
+            if (rows.tasks == 1) {
+                PackedSgemm.multiplyNarrow(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, 0, m, n, alpha, beta,
+                        PackedSgemm.workspace());
+                return;
+            }
+            LinalgExecutor.parallelFor(rows.tasks, t -> {
+                int lo = t * rows.chunk;
+                PackedSgemm.multiplyNarrow(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, lo, Math.min(m, lo + rows.chunk),
+                        n, alpha, beta, PackedSgemm.workspace());
+            });
+            return;
+        }
+        Split split = Split.of(m, n, k, PackedSgemm.MR, PackedSgemm.NR);
+        if (split.tasks == 1) {
+            PackedSgemm.multiply(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, 0, m, 0, n, false,
+                    alpha, beta, PackedSgemm.workspace());
+            return;
+        }
+        LinalgExecutor.parallelFor(split.tasks, t -> {
+            int lo = t * split.chunk;
+            int hi = Math.min(split.rows ? m : n, lo + split.chunk);
+            PackedSgemm.multiply(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k,
+                    split.rows ? lo : 0, split.rows ? hi : m, split.rows ? 0 : lo, split.rows ? n : hi, false,
+                    alpha, beta, PackedSgemm.workspace());
+        });
+    }
+
+    /** How C is cut between threads: {@code tasks} stripes of {@code chunk} rows (or columns). */
+    record Split(int tasks, int chunk, boolean rows) {
+        static Split of(int m, int n, int k, int mr, int nr) {
+            return split(m, n, k, m >= n, mr, nr);
+        }
+
+        /** Row stripes only (the narrow path keeps every row's whole inner dimension on one thread). */
+        static Split rows(int m, int n, int k, int mr) {
+            return split(m, n, k, true, mr, mr);
+        }
+
+        private static Split split(int m, int n, int k, boolean rows, int mr, int nr) {
+            int threads = LinalgExecutor.threads();
+            if (threads == 1 || (long) m * n * k < PARALLEL_MIN_MACS) {
+                return new Split(1, Math.max(m, n), rows);
+            }
+            int extent = rows ? m : n;
+            int align = rows ? mr : nr;
+            int wanted = threads * STRIPES_PER_THREAD;
+            int chunk = Math.max(align, (extent + wanted - 1) / wanted);
+            chunk = (chunk + align - 1) / align * align;
+            return new Split((extent + chunk - 1) / chunk, chunk, rows);
+        }
+    }
+}

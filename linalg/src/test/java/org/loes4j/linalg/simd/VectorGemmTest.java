@@ -1,0 +1,190 @@
+package org.loes4j.linalg.simd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.loes4j.linalg.simd.ProductCheck.DOUBLE_UNIT;
+import static org.loes4j.linalg.simd.ProductCheck.FLOAT_UNIT;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.loes4j.linalg.DMatrix;
+import org.loes4j.linalg.FMatrix;
+import org.loes4j.linalg.Linalg;
+import org.loes4j.linalg.Transpose;
+import org.loes4j.linalg.concurrent.LinalgExecutor;
+import org.loes4j.linalg.spi.GemmKernel;
+
+/** The Vector API GEMM against the scalar reference, on awkward shapes, transposes, views and alpha/beta. */
+class VectorGemmTest {
+    private static final long SEED = 20261122L;
+    private static final Linalg SCALAR = Linalg.using("scalar");
+    private static final Linalg VECTOR = Linalg.using("vector");
+
+    /** (m, n, k): empty, single, odd, around vector and tile multiples, tall, wide, long inner dimension. */
+    private static final int[][] SHAPES = {
+        {0, 5, 3}, {5, 0, 3}, {4, 6, 0}, {1, 1, 1}, {7, 7, 7}, {17, 7, 63}, {7, 17, 64}, {63, 65, 17},
+        {64, 64, 64}, {65, 63, 65}, {1000, 65, 17}, {17, 1000, 7}, {9, 17, 1000}, {1, 65, 63}, {65, 1, 63},
+    };
+    /** (alpha, beta): plain product, scaled with C ignored, accumulate, negative scalings. */
+    private static final double[][] SCALINGS = {{1, 0}, {-0.5, 0}, {0.75, 1.25}, {2, -1}};
+
+    static Stream<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        for (int[] s : SHAPES) {
+            for (Transpose ta : Transpose.values()) {
+                for (Transpose tb : Transpose.values()) {
+                    for (double[] ab : SCALINGS) {
+                        out.add(Arguments.of(s[0], s[1], s[2], ta, tb, ab[0], ab[1]));
+                    }
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    @Test
+    void vectorBackendServesGemm() {
+        assertInstanceOf(VectorGemm.class, VECTOR.backends().kernel(GemmKernel.class));
+    }
+
+    @ParameterizedTest(name = "dgemm {0}x{1}x{2} {3}{4} alpha={5} beta={6}")
+    @MethodSource("cases")
+    void dgemmMatchesScalar(int m, int n, int k, Transpose ta, Transpose tb, double alpha, double beta) {
+        SplittableRandom rng = new SplittableRandom(SEED + 31L * m + 17L * n + k);
+        DMatrix a = ta == Transpose.NO ? ProductCheck.stridedD(m, k, rng) : ProductCheck.stridedD(k, m, rng);
+        DMatrix b = tb == Transpose.NO ? ProductCheck.stridedD(k, n, rng) : ProductCheck.stridedD(n, k, rng);
+        DMatrix cParent = DMatrix.random(m + 3, n + 3, rng);
+        DMatrix c = cParent.view(2, 1, m, n);
+        if (beta == 0) {
+            c.fill(Double.NaN);
+        }
+        DMatrix before = cParent.copy();
+        DMatrix ref = c.copy();
+        SCALAR.gemm(ta, tb, alpha, a, b, beta, ref);
+        VECTOR.gemm(ta, tb, alpha, a, b, beta, c);
+        ProductCheck.assertProductClose("dgemm", c.toArray(), ref.toArray(),
+                ProductCheck.absProductD(ta, a, tb, b, m, n, k), alpha, beta,
+                before.view(2, 1, m, n).toArray(), k, DOUBLE_UNIT);
+        assertOutsideUntouched(before.toArray(), cParent.toArray(), 2, 1, m, n);
+    }
+
+    @ParameterizedTest(name = "sgemm {0}x{1}x{2} {3}{4} alpha={5} beta={6}")
+    @MethodSource("cases")
+    void sgemmMatchesScalar(int m, int n, int k, Transpose ta, Transpose tb, double alpha, double beta) {
+        SplittableRandom rng = new SplittableRandom(SEED + 37L * m + 13L * n + k);
+        FMatrix a = ta == Transpose.NO ? ProductCheck.stridedF(m, k, rng) : ProductCheck.stridedF(k, m, rng);
+        FMatrix b = tb == Transpose.NO ? ProductCheck.stridedF(k, n, rng) : ProductCheck.stridedF(n, k, rng);
+        FMatrix cParent = FMatrix.random(m + 3, n + 3, rng);
+        FMatrix c = cParent.view(2, 1, m, n);
+        if (beta == 0) {
+            c.fill(Float.NaN);
+        }
+        FMatrix before = cParent.copy();
+        FMatrix ref = c.copy();
+        SCALAR.gemm(ta, tb, (float) alpha, a, b, (float) beta, ref);
+        VECTOR.gemm(ta, tb, (float) alpha, a, b, (float) beta, c);
+        ProductCheck.assertProductClose("sgemm", ProductCheck.toDouble(c), ProductCheck.toDouble(ref),
+                ProductCheck.absProductF(ta, a, tb, b, m, n, k), alpha, beta,
+                ProductCheck.toDouble(before.view(2, 1, m, n)), k, FLOAT_UNIT);
+        assertOutsideUntouched(ProductCheck.toDouble(before), ProductCheck.toDouble(cParent), 2, 1, m, n);
+    }
+
+    /** Narrow C (few columns, A not transposed) takes the unpacked path; its row stripes equal one thread's run. */
+    @Test
+    void parallelNarrowProductEqualsSingleThread() {
+        int m = 5000;
+        int n = 3;
+        int k = 200;
+        assertTrue((long) m * n * k >= VectorGemm.PARALLEL_MIN_MACS, "shape must be above the threshold");
+        assertTrue(n <= PackedDgemm.NARROW_MAX && n <= PackedSgemm.NARROW_MAX, "shape must be narrow");
+        SplittableRandom rng = new SplittableRandom(SEED + 2);
+        DMatrix a = ProductCheck.stridedD(m, k, rng);
+        DMatrix b = ProductCheck.stridedD(n, k, rng);
+        DMatrix c0 = DMatrix.random(m, n, rng);
+        DMatrix par = c0.copy();
+        DMatrix one = c0.copy();
+        VectorGemm.INSTANCE.dgemm(Transpose.NO, Transpose.YES, -1.0, a, b, 0.5, par);
+        PackedDgemm.multiplyNarrow(false, a.data(), a.offset(), a.stride(), true, b.data(), b.offset(), b.stride(),
+                one.data(), 0, n, k, 0, m, n, -1.0, 0.5, PackedDgemm.workspace());
+        assertArrayEquals(one.data(), par.data(), "dgemm " + m + "x" + n + "x" + k);
+
+        FMatrix af = ProductCheck.stridedF(m, k, rng);
+        FMatrix bf = ProductCheck.stridedF(k, n, rng);
+        FMatrix parF = FMatrix.zeros(m, n);
+        FMatrix oneF = FMatrix.zeros(m, n);
+        VectorGemm.INSTANCE.sgemm(Transpose.NO, Transpose.NO, 1f, af, bf, 0f, parF);
+        PackedSgemm.multiplyNarrow(false, af.data(), af.offset(), af.stride(), false, bf.data(), bf.offset(),
+                bf.stride(), oneF.data(), 0, n, k, 0, m, n, 1f, 0f, PackedSgemm.workspace());
+        assertArrayEquals(oneF.data(), parF.data(), "sgemm " + m + "x" + n + "x" + k);
+        FMatrix refF = FMatrix.zeros(m, n);
+        SCALAR.gemm(Transpose.NO, Transpose.NO, 1f, af, bf, 0f, refF);
+        ProductCheck.assertProductClose("parallel narrow sgemm", ProductCheck.toDouble(parF),
+                ProductCheck.toDouble(refF), ProductCheck.absProductF(Transpose.NO, af, Transpose.NO, bf, m, n, k),
+                1, 0, null, k, FLOAT_UNIT);
+    }
+
+    /** Elements of the parent outside the view of C must keep their values. */
+    private static void assertOutsideUntouched(double[][] before, double[][] after, int r0, int c0, int m, int n) {
+        for (int i = 0; i < before.length; i++) {
+            for (int j = 0; j < before[i].length; j++) {
+                boolean inside = i >= r0 && i < r0 + m && j >= c0 && j < c0 + n;
+                if (!inside) {
+                    assertEquals(before[i][j], after[i][j], 0.0, "element (" + i + ", " + j + ") outside C changed");
+                }
+            }
+        }
+    }
+
+    /**
+     * Above the parallel threshold C is split into stripes over the executor; every element is computed in
+     * the same order as on one thread, so the results are bitwise equal. Tall (row stripes) and wide
+     * (column stripes) products, both precisions.
+     */
+    @Test
+    void parallelProductEqualsSingleThread() {
+        int[][] shapes = {{301, 130, 67}, {130, 301, 67}};
+        SplittableRandom rng = new SplittableRandom(SEED);
+        for (int[] s : shapes) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            assertTrue((long) m * n * k >= VectorGemm.PARALLEL_MIN_MACS, "shape must be above the threshold");
+            VectorGemm.Split split = VectorGemm.Split.of(m, n, k, PackedDgemm.MR, PackedDgemm.NR);
+            assertEquals(LinalgExecutor.threads() > 1, split.tasks() > 1, "split " + split);
+
+            DMatrix a = ProductCheck.stridedD(k, m, rng);
+            DMatrix b = ProductCheck.stridedD(k, n, rng);
+            DMatrix c0 = DMatrix.random(m, n, rng);
+            DMatrix par = c0.copy();
+            DMatrix one = c0.copy();
+            VectorGemm.INSTANCE.dgemm(Transpose.YES, Transpose.NO, 0.5, a, b, 1.5, par);
+            PackedDgemm.multiply(true, a.data(), a.offset(), a.stride(), false, b.data(), b.offset(), b.stride(),
+                    one.data(), 0, n, k, 0, m, 0, n, false, 0.5, 1.5, PackedDgemm.workspace());
+            assertArrayEquals(one.data(), par.data(), "dgemm " + m + "x" + n + "x" + k);
+
+            FMatrix af = ProductCheck.stridedF(m, k, rng);
+            FMatrix bf = ProductCheck.stridedF(n, k, rng);
+            FMatrix parF = FMatrix.zeros(m, n);
+            FMatrix oneF = FMatrix.zeros(m, n);
+            VectorGemm.INSTANCE.sgemm(Transpose.NO, Transpose.YES, 1f, af, bf, 0f, parF);
+            PackedSgemm.multiply(false, af.data(), af.offset(), af.stride(), true, bf.data(), bf.offset(),
+                    bf.stride(), oneF.data(), 0, n, k, 0, m, 0, n, false, 1f, 0f, PackedSgemm.workspace());
+            assertArrayEquals(oneF.data(), parF.data(), "sgemm " + m + "x" + n + "x" + k);
+
+            FMatrix refF = FMatrix.zeros(m, n);
+            SCALAR.gemm(Transpose.NO, Transpose.YES, 1f, af, bf, 0f, refF);
+            ProductCheck.assertProductClose("parallel sgemm", ProductCheck.toDouble(parF), ProductCheck.toDouble(refF),
+                    ProductCheck.absProductF(Transpose.NO, af, Transpose.YES, bf, m, n, k), 1, 0, null, k,
+                    FLOAT_UNIT);
+        }
+    }
+}
