@@ -60,6 +60,39 @@ public final class BertModel {
      *                                  than the position table
      */
     public void forward(TokenBatch batch, HiddenStateSink sink) {
+        forward(batch, sink, new StageTimes());
+    }
+
+    /**
+     * Wall-clock time spent per kind of step, accumulated over {@link #forward(TokenBatch, HiddenStateSink,
+     * StageTimes)} calls (for benchmark breakdowns; the sink's own time is excluded).
+     */
+    public static final class StageTimes {
+        long linearNanos;
+        long attentionNanos;
+        long otherNanos;
+
+        /** The four linear maps per block (GEMM plus bias). */
+        public long linearNanos() {
+            return linearNanos;
+        }
+
+        /** Scores, softmax and weighted values. */
+        public long attentionNanos() {
+            return attentionNanos;
+        }
+
+        /** Embeddings, LayerNorms, GELU. */
+        public long otherNanos() {
+            return otherNanos;
+        }
+    }
+
+    /** {@link #forward(TokenBatch, HiddenStateSink)}, adding each step's wall-clock time to {@code times}. */
+    public void forward(TokenBatch batch, HiddenStateSink sink, StageTimes times) {
+        if (times == null) {
+            throw new IllegalArgumentException("times: null");
+        }
         if (batch == null) {
             throw new IllegalArgumentException("batch: null");
         }
@@ -85,18 +118,33 @@ public final class BertModel {
         FMatrix attended = FMatrix.zeros(t, d);
         FMatrix ffn = FMatrix.zeros(t, config.intermediate());
 
+        long t0 = System.nanoTime();
         embed(batch, hidden);
+        long t1 = System.nanoTime();
+        times.otherNanos += t1 - t0;
         sink.accept(0, hidden, batch);
         for (int l = 0; l < config.layers(); l++) {
             BertWeights.Block block = weights.blocks().get(l);
+            t0 = System.nanoTime();
             linear(hidden, block.queryKeyValue(), qkv);
+            t1 = System.nanoTime();
             selfAttention(batch, qkv, context);
+            long t2 = System.nanoTime();
             linear(context, block.attentionOutput(), attended);
+            long t3 = System.nanoTime();
             addAndNormalize(attended, hidden, block.attentionNorm());
+            long t4 = System.nanoTime();
             linear(attended, block.intermediate(), ffn);
+            long t5 = System.nanoTime();
             gelu(ffn);
+            long t6 = System.nanoTime();
             linear(ffn, block.output(), hidden);
+            long t7 = System.nanoTime();
             addAndNormalize(hidden, attended, block.outputNorm());
+            long t8 = System.nanoTime();
+            times.linearNanos += (t1 - t0) + (t3 - t2) + (t5 - t4) + (t7 - t6);
+            times.attentionNanos += t2 - t1;
+            times.otherNanos += (t4 - t3) + (t6 - t5) + (t8 - t7);
             sink.accept(l + 1, hidden, batch);
         }
     }
