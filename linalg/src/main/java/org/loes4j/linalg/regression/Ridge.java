@@ -32,8 +32,13 @@ public final class Ridge {
      * Fits a ridge of {@code t} (N x c) on {@code x} (N x p).
      *
      * @param lambda ridge strength, {@code > 0} (it also keeps the system positive definite)
+     * @throws IllegalArgumentException naming the argument when shapes disagree, x has no rows, lambda is
+     *         not finite and positive, x or t holds a NaN or infinity, or form is null
      */
     public static RidgeFit fit(Linalg linalg, DMatrix x, DMatrix t, double lambda, Form form) {
+        if (form == null) {
+            throw new IllegalArgumentException("form: null; use Form.AUTO to choose by shape");
+        }
         if (x.rows() != t.rows()) {
             throw new IllegalArgumentException("t: has " + t.rows() + " rows, x has " + x.rows());
         }
@@ -43,6 +48,9 @@ public final class Ridge {
         if (!(lambda > 0) || !Double.isFinite(lambda)) {
             throw new IllegalArgumentException("lambda: " + lambda + " must be finite and > 0");
         }
+        // A NaN would otherwise surface as a "not positive definite" pivot far from its cause.
+        Checks.finite("x", x);
+        Checks.finite("t", t);
         int n = x.rows();
         int p = x.cols();
         Form used = form == Form.AUTO ? (p <= n ? Form.PRIMAL : Form.DUAL) : form;

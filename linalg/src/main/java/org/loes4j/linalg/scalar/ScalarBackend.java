@@ -5,6 +5,7 @@ import java.util.Map;
 import org.loes4j.linalg.spi.Availability;
 import org.loes4j.linalg.spi.Backend;
 import org.loes4j.linalg.spi.CholeskyKernel;
+import org.loes4j.linalg.spi.EigenKernel;
 import org.loes4j.linalg.spi.GemmKernel;
 import org.loes4j.linalg.spi.GramKernel;
 import org.loes4j.linalg.spi.Kernel;
@@ -16,6 +17,7 @@ import org.loes4j.linalg.spi.VectorKernel;
  */
 public final class ScalarBackend implements Backend {
     private static final ScalarKernels KERNELS = new ScalarKernels();
+    private static final ScalarEigen EIGEN = new ScalarEigen();
 
     @Override
     public String name() {
@@ -42,6 +44,9 @@ public final class ScalarBackend implements Backend {
         if (type == GemmKernel.class || type == GramKernel.class || type == CholeskyKernel.class
                 || type == VectorKernel.class) {
             return type.cast(KERNELS);
+        }
+        if (type == EigenKernel.class) {
+            return type.cast(EIGEN);
         }
         return null;
     }

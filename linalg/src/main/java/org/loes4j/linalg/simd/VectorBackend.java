@@ -9,6 +9,8 @@ import java.util.Map;
 import org.loes4j.linalg.concurrent.LinalgExecutor;
 import org.loes4j.linalg.spi.Availability;
 import org.loes4j.linalg.spi.Backend;
+import org.loes4j.linalg.spi.CholeskyKernel;
+import org.loes4j.linalg.spi.EigenKernel;
 import org.loes4j.linalg.spi.Kernel;
 
 /**
@@ -63,6 +65,12 @@ public final class VectorBackend implements Backend {
 
     @Override
     public <K extends Kernel> K kernel(Class<K> type) {
+        if (type == EigenKernel.class) {
+            return type.cast(VectorEigen.INSTANCE);
+        }
+        if (type == CholeskyKernel.class) {
+            return type.cast(VectorCholesky.instance());
+        }
         return VectorKernels.kernel(type);
     }
 

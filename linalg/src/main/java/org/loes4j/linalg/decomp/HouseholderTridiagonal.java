@@ -1,0 +1,224 @@
+package org.loes4j.linalg.decomp;
+
+import java.util.Arrays;
+
+import org.loes4j.linalg.concurrent.LinalgExecutor;
+
+/**
+ * Reduction of a symmetric matrix to tridiagonal form by Householder reflections,
+ * {@code A = Q T QT} with {@code Q = H_0 H_1 ... H_{n-3}} and {@code H_k = I - tau_k v_k v_kT}.
+ *
+ * <p>Step k chooses {@code v_k} (zero in entries 0..k, one in entry k+1) so that {@code H_k} maps the
+ * part of column k below the diagonal onto a multiple of the first unit vector, then updates the
+ * trailing block as {@code A22 <- H A22 H = A22 - v wT - w vT} with {@code p = tau A22 v} and
+ * {@code w = p - (tau / 2)(pT v) v}. Only the lower triangle is read and written.
+ *
+ * <p>The O(n^3) time is in streaming the trailing block, so each step makes a single pass over it: the
+ * rank-2 update of step k-1 is applied to a row and, while the row is in cache, the product
+ * {@code A22 v_k} of step k is accumulated from it ({@link RowOps#updateDotAndAxpy}); only column k is
+ * updated ahead of the pass, because {@code v_k} is built from it. Above {@link #PARALLEL_ROWS} rows the
+ * pass is split into tasks of equal triangle area, each accumulating its own partial {@code A22 v}.
+ *
+ * <p>Storage: a contiguous row-major n x n {@code double[]}. On return the tails of the reflectors
+ * ({@code v_k} entries k+2..n-1) are kept in column k below the sub-diagonal, which
+ * {@link #formQTransposed} reads; the rest of the array is scratch.
+ */
+public final class HouseholderTridiagonal {
+    /**
+     * Trailing blocks with fewer rows run the pass on the calling thread: below a few hundred rows one
+     * pass is tens of microseconds, the order of the cost of handing tasks to the executor.
+     */
+    public static final int PARALLEL_ROWS = 384;
+
+    private HouseholderTridiagonal() {
+    }
+
+    /**
+     * Reduces the symmetric {@code a} (n x n, lower triangle read; destroyed) to tridiagonal {@code T}.
+     *
+     * @param d   receives the n diagonal entries of T
+     * @param e   receives the n - 1 off-diagonal entries of T ({@code e[i] = T[i+1][i]}); length >= n
+     * @param tau receives the n reflector scales ({@code tau[k] = 0} means {@code H_k = I}); length >= n
+     */
+    public static void reduce(RowOps ops, double[] a, int n, double[] d, double[] e, double[] tau) {
+        Arrays.fill(tau, 0, n, 0.0);
+        int tasks = Math.max(1, ops.parallelTasks());
+        double[] v = new double[n];
+        double[] w = new double[n];
+        double[] pendingV = new double[n];
+        double[] pendingW = new double[n];
+        double[][] partial = tasks > 1 && n > PARALLEL_ROWS ? new double[tasks][n] : null;
+        boolean pending = false;
+        for (int k = 0; k + 2 < n; k++) {
+            int m = n - k - 1;
+            int base = k + 1;
+            if (pending) {
+                // Column k, ahead of the pass: the reflector of this step is built from it.
+                for (int i = k; i < n; i++) {
+                    a[i * n + k] -= pendingV[i - k] * pendingW[0] + pendingW[i - k] * pendingV[0];
+                }
+            }
+            d[k] = a[k * n + k];
+            double alpha = a[base * n + k];
+            double tail = 0;
+            for (int j = 1; j < m; j++) {
+                double x = a[(base + j) * n + k];
+                tail += x * x;
+            }
+            boolean reflect = tail != 0;
+            double t = 0;
+            if (reflect) {
+                double beta = -Math.copySign(Math.sqrt(alpha * alpha + tail), alpha);
+                t = (beta - alpha) / beta;
+                double scale = 1.0 / (alpha - beta);
+                v[0] = 1.0;
+                for (int j = 1; j < m; j++) {
+                    int idx = (base + j) * n + k;
+                    a[idx] *= scale;
+                    v[j] = a[idx];
+                }
+                tau[k] = t;
+                e[k] = beta;
+            } else {
+                e[k] = alpha;
+            }
+            if (!pending && !reflect) {
+                continue;
+            }
+            Arrays.fill(w, 0, m, 0.0);
+            if (partial != null && m >= PARALLEL_ROWS) {
+                passInParallel(ops, a, n, base, m, pending, pendingV, pendingW, reflect ? v : null, w, partial);
+            } else {
+                pass(ops, a, n, base, 0, m, pending, pendingV, pendingW, reflect ? v : null, w);
+            }
+            if (reflect) {
+                double pv = 0;
+                for (int i = 0; i < m; i++) {
+                    w[i] *= t;
+                    pv += w[i] * v[i];
+                }
+                double half = -0.5 * t * pv;
+                for (int i = 0; i < m; i++) {
+                    w[i] += half * v[i];
+                }
+                double[] swap = pendingV;
+                pendingV = v;
+                v = swap;
+                swap = pendingW;
+                pendingW = w;
+                w = swap;
+            }
+            pending = reflect;
+        }
+        if (pending) {
+            // The last rank-2 update, on the final 2 x 2 block (rows and columns n-2, n-1).
+            a[(n - 2) * n + n - 2] -= 2 * pendingV[0] * pendingW[0];
+            a[(n - 1) * n + n - 2] -= pendingV[1] * pendingW[0] + pendingW[1] * pendingV[0];
+            a[(n - 1) * n + n - 1] -= 2 * pendingV[1] * pendingW[1];
+        }
+        if (n >= 2) {
+            d[n - 2] = a[(n - 2) * n + n - 2];
+            e[n - 2] = a[(n - 1) * n + n - 2];
+        }
+        if (n >= 1) {
+            d[n - 1] = a[(n - 1) * n + n - 1];
+        }
+    }
+
+    /**
+     * Rows {@code [r0, r1)} of the trailing block (its row r is matrix row {@code base + r}, columns
+     * base..base+r): applies the pending rank-2 update (vectors indexed from base - 1) and, when
+     * {@code v != null}, adds this rows' share of {@code A22 v} into {@code p}.
+     */
+    private static void pass(RowOps ops, double[] a, int n, int base, int r0, int r1, boolean pending,
+            double[] pv, double[] pw, double[] v, double[] p) {
+        for (int r = r0; r < r1; r++) {
+            int row = (base + r) * n + base;
+            double s = 0;
+            if (pending) {
+                double vr = pv[r + 1];
+                double wr = pw[r + 1];
+                a[row + r] -= 2 * vr * wr;
+                if (v != null) {
+                    s = ops.updateDotAndAxpy(r, a, row, -vr, pw, 1, -wr, pv, 1, v, 0, v[r], p, 0);
+                } else {
+                    ops.axpy2(r, -vr, pw, 1, -wr, pv, 1, a, row);
+                }
+            } else {
+                s = ops.dotAndAxpy(r, a, row, v, 0, v[r], p, 0);
+            }
+            if (v != null) {
+                p[r] += s + a[row + r] * v[r];
+            }
+        }
+    }
+
+    private static void passInParallel(RowOps ops, double[] a, int n, int base, int m, boolean pending,
+            double[] pv, double[] pw, double[] v, double[] p, double[][] partial) {
+        int tasks = partial.length;
+        // Row r costs about r, so equal shares of the triangle end at m * sqrt(t / tasks).
+        int[] bounds = new int[tasks + 1];
+        for (int t = 1; t < tasks; t++) {
+            bounds[t] = (int) Math.round(m * Math.sqrt((double) t / tasks));
+        }
+        bounds[tasks] = m;
+        LinalgExecutor.parallelFor(tasks, t -> {
+            double[] mine = partial[t];
+            Arrays.fill(mine, 0, bounds[t + 1], 0.0);
+            pass(ops, a, n, base, bounds[t], bounds[t + 1], pending, pv, pw, v, mine);
+        });
+        if (v != null) {
+            for (int t = 0; t < tasks; t++) {
+                ops.axpy(bounds[t + 1], 1.0, partial[t], 0, p, 0);
+            }
+        }
+    }
+
+    /**
+     * Forms {@code QT} (n x n, row-major, into {@code qt}) from the reflectors {@link #reduce} left in
+     * {@code a} and {@code tau}: {@code QT = H_{n-3} ... H_1 H_0}, built by right-multiplying
+     * {@code X <- X H_k} for k descending, which touches only the trailing block of X and, row-major,
+     * is a dot product and an axpy per row (rows are independent, so large blocks are split into tasks).
+     * Row i of QT is the i-th column of Q.
+     */
+    public static void formQTransposed(RowOps ops, double[] a, int n, double[] tau, double[] qt) {
+        Arrays.fill(qt, 0, n * n, 0.0);
+        for (int i = 0; i < n; i++) {
+            qt[i * n + i] = 1.0;
+        }
+        int tasks = Math.max(1, ops.parallelTasks());
+        double[] v = new double[n];
+        for (int k = n - 3; k >= 0; k--) {
+            double t = tau[k];
+            if (t == 0) {
+                continue;
+            }
+            int base = k + 1;
+            int m = n - base;
+            v[0] = 1.0;
+            for (int j = 1; j < m; j++) {
+                v[j] = a[(base + j) * n + k];
+            }
+            // Rows above k+1 of X are still unit rows with zeros in columns >= k+1.
+            if (tasks > 1 && m >= PARALLEL_ROWS) {
+                int chunk = (m + tasks - 1) / tasks;
+                LinalgExecutor.parallelFor(tasks, task ->
+                        reflectRows(ops, qt, n, base, v, t, base + task * chunk, Math.min(n, base + (task + 1) * chunk)));
+            } else {
+                reflectRows(ops, qt, n, base, v, t, base, n);
+            }
+        }
+    }
+
+    /** Rows {@code [r0, r1)} of X: {@code x <- x - tau (x . v) v} on columns base..n-1. */
+    private static void reflectRows(RowOps ops, double[] x, int n, int base, double[] v, double tau, int r0, int r1) {
+        int m = n - base;
+        for (int r = r0; r < r1; r++) {
+            int o = r * n + base;
+            double s = ops.dot(m, x, o, v, 0);
+            if (s != 0) {
+                ops.axpy(m, -tau * s, v, 0, x, o);
+            }
+        }
+    }
+}
