@@ -5,5 +5,6 @@ module org.loes4j.encoders {
     exports org.loes4j.encoders;
     exports org.loes4j.encoders.bert;
     exports org.loes4j.encoders.onnx;
+    exports org.loes4j.encoders.safetensors;
     exports org.loes4j.encoders.tokenizer;
 }

@@ -58,8 +58,8 @@ final class ExtractCommand implements Runnable {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--model", defaultValue = "bge-small-en-v1.5", paramLabel = "NAME|PATH",
-            description = "bge-small-en-v1.5 (default), all-MiniLM-L6-v2, e5-small-v2, or a path to an .onnx "
-                    + "file (tokenizer.json beside it) or a directory holding both.")
+            description = "bge-small-en-v1.5 (default), all-MiniLM-L6-v2, e5-small-v2, or a path to an .onnx or .safetensors "
+                    + "file (tokenizer.json, and config.json for safetensors, beside it) or a directory holding them.")
     String model;
 
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "A .csv (with header) or .jsonl file.")
@@ -185,8 +185,8 @@ final class ExtractCommand implements Runnable {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("name", files.name());
         files.known().ifPresent(k -> model.put("maven", k.coordinates()));
-        model.put("onnx", files.onnx().toString());
-        model.put("onnxSha256", sha256(files.onnx()));
+        model.put("weights", files.weights().toString());
+        model.put("weightsSha256", sha256(files.weights()));
         model.put("tokenizer", files.tokenizer().toString());
         model.put("tokenizerSha256", sha256(files.tokenizer()));
         model.put("architecture", "bert");

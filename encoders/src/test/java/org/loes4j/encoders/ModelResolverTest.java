@@ -54,8 +54,8 @@ class ModelResolverTest {
             }
             for (Future<ModelFiles> f : runs) {
                 ModelFiles files = f.get();
-                assertEquals(dir.resolve("cache").resolve("all-MiniLM-L6-v2").resolve("all-minilm-l6-v2.onnx"), files.onnx());
-                assertArrayEquals(model, Files.readAllBytes(files.onnx()));
+                assertEquals(dir.resolve("cache").resolve("all-MiniLM-L6-v2").resolve("all-minilm-l6-v2.onnx"), files.weights());
+                assertArrayEquals(model, Files.readAllBytes(files.weights()));
                 assertEquals(KnownModel.ALL_MINILM_L6_V2, files.known().orElseThrow());
             }
         } finally {
@@ -64,9 +64,9 @@ class ModelResolverTest {
         try (var left = Files.list(dir.resolve("cache").resolve("all-MiniLM-L6-v2"))) {
             assertEquals(2, left.count(), "no temporary files left behind");
         }
-        long modified = Files.getLastModifiedTime(resolver.resolve("all-MiniLM-L6-v2").onnx()).toMillis();
+        long modified = Files.getLastModifiedTime(resolver.resolve("all-MiniLM-L6-v2").weights()).toMillis();
         Thread.sleep(20);
-        assertEquals(modified, Files.getLastModifiedTime(resolver.resolve("all-MiniLM-L6-v2").onnx()).toMillis(),
+        assertEquals(modified, Files.getLastModifiedTime(resolver.resolve("all-MiniLM-L6-v2").weights()).toMillis(),
                 "a complete extraction is reused");
     }
 

@@ -10,7 +10,9 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.loes4j.encoders.bert.TokenBatch;
+import org.loes4j.encoders.tokenizer.BertNormalizer;
 import org.loes4j.encoders.tokenizer.Encoding;
+import org.loes4j.encoders.tokenizer.WordPieceTokenizer;
 import org.loes4j.linalg.FMatrix;
 import org.loes4j.linalg.Linalg;
 
@@ -67,6 +69,15 @@ class TextEncoderTest {
             assertEquals(a[i], b[i], BATCHING_TOL, "element " + i);
         }
         assertEquals(one.tokens(), all.tokens());
+    }
+
+    @Test
+    void rejectsATokenizerWhoseVocabularyDoesNotMatchTheModel() {
+        WordPieceTokenizer small = new WordPieceTokenizer(java.util.Map.of("[PAD]", 0, "[UNK]", 1, "[CLS]", 2, "[SEP]", 3),
+                BertNormalizer.uncased(), "##", 100, "[UNK]", "[CLS]", "[SEP]", "[PAD]", List.of());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new TextEncoder(encoder.files(), small, encoder.model()));
+        assertTrue(e.getMessage().contains("4 vocabulary entries") && e.getMessage().contains("30522"), e.getMessage());
     }
 
     @Test

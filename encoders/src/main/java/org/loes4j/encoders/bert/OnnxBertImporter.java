@@ -86,7 +86,7 @@ public final class OnnxBertImporter {
             if (intermediate < 0) {
                 intermediate = inter.weight().cols();
             }
-            blocks.add(new BertWeights.Block(concatColumns(q, k, v),
+            blocks.add(new BertWeights.Block(BertWeights.fuseQueryKeyValue(q, k, v),
                     linear(p + "attention.output.dense", hidden, hidden),
                     norm(p + "attention.output.LayerNorm", hidden),
                     inter,
@@ -191,20 +191,6 @@ public final class OnnxBertImporter {
             throw new OnnxFormatException(model.path() + ": weight '" + t.name() + "' is " + m.shape()
                     + ", expected " + rows + " x " + cols);
         }
-    }
-
-    private static BertWeights.Linear concatColumns(BertWeights.Linear q, BertWeights.Linear k, BertWeights.Linear v) {
-        int in = q.weight().rows();
-        int d = q.weight().cols();
-        FMatrix w = FMatrix.zeros(in, 3 * d);
-        w.view(0, 0, in, d).copyFrom(q.weight());
-        w.view(0, d, in, d).copyFrom(k.weight());
-        w.view(0, 2 * d, in, d).copyFrom(v.weight());
-        float[] b = new float[3 * d];
-        System.arraycopy(q.bias(), 0, b, 0, d);
-        System.arraycopy(k.bias(), 0, b, d, d);
-        System.arraycopy(v.bias(), 0, b, 2 * d, d);
-        return new BertWeights.Linear(w, b);
     }
 
     // ------------------------------------------------------------------ hyper-parameters from the graph

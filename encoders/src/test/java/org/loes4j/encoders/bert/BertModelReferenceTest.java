@@ -46,7 +46,7 @@ class BertModelReferenceTest {
     private static double[] compare(KnownModel known, int firstSentence, int count) throws Exception {
         ModelFiles files = TestModels.files(known);
         BertWeights weights;
-        try (OnnxModel onnx = OnnxModel.open(files.onnx())) {
+        try (OnnxModel onnx = OnnxModel.open(files.weights())) {
             weights = OnnxBertImporter.load(onnx, 0);
         }
         BertConfig c = weights.config();
@@ -60,7 +60,7 @@ class BertModelReferenceTest {
         model.forward(batch, (k, states, b) -> ours.add(states.copy().data()));
 
         float[][][][] ref;
-        try (OnnxRuntimeReference ort = new OnnxRuntimeReference(files.onnx(), c.layers())) {
+        try (OnnxRuntimeReference ort = new OnnxRuntimeReference(files.weights(), c.layers())) {
             ref = ort.run(batch);
         }
         assertEquals(c.hiddenStates(), ours.size());
@@ -125,7 +125,7 @@ class BertModelReferenceTest {
         // The attention mask at work: padding must not change a sample's real positions.
         ModelFiles files = TestModels.files(KnownModel.ALL_MINILM_L6_V2);
         BertWeights weights;
-        try (OnnxModel onnx = OnnxModel.open(files.onnx())) {
+        try (OnnxModel onnx = OnnxModel.open(files.weights())) {
             weights = OnnxBertImporter.load(onnx, 0);
         }
         BertModel model = new BertModel(weights, Linalg.get());

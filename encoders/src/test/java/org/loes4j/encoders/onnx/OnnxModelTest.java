@@ -133,7 +133,7 @@ class OnnxModelTest {
     @Test
     void namesAMissingWeightOfARealModel() throws Exception {
         // Re-encode MiniLM's graph without one bias: the importer must say which.
-        Path real = TestModels.files(KnownModel.ALL_MINILM_L6_V2).onnx();
+        Path real = TestModels.files(KnownModel.ALL_MINILM_L6_V2).weights();
         try (OnnxModel m = OnnxModel.open(real)) {
             BertConfig c = OnnxBertImporter.load(m, 0).config();
             assertEquals(new BertConfig(30522, 384, 6, 12, 1536, 512, 2, 1e-12f), c);
