@@ -4,13 +4,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import org.loes4j.encoders.ModelFiles;
 import org.loes4j.encoders.ModelResolver;
-import org.loes4j.encoders.PooledHiddenStates;
 import org.loes4j.encoders.Pooling;
 import org.loes4j.encoders.TextEncoder;
 import org.loes4j.encoders.bert.BertConfig;
@@ -41,14 +43,15 @@ import picocli.CommandLine.Spec;
  * {@code loes extract}: runs a pretrained text encoder over one column of a CSV/JSONL file and writes
  * every hidden state, pooled per row, as {@code DIR/embeddings.npy} (N, L, d) float32 (L = blocks + 1;
  * index 0 is the embedding output, index k the output of block k - 1), {@code DIR/labels.npy} (with
- * {@code --label-column}) and {@code DIR/meta.json}. Everything is written into a hidden staging
- * directory beside DIR and moved into place at the end, so DIR is either complete or absent.
+ * {@code --label-column}) and {@code DIR/meta.json}. Rows are encoded in chunks, each saved to a hidden
+ * staging directory beside DIR; at the end the chunks are assembled into {@code embeddings.npy} (written
+ * through a memory mapping) and the finished directory is moved into place, so DIR is either complete or
+ * absent. With {@code --resume} the staging directory ({@code .DIR.partial}) survives an interruption
+ * and a rerun with the same input, model and settings reuses its finished chunks.
  */
 @Command(name = "extract", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Encode a text column with a pretrained encoder; write every layer's pooled embeddings.")
 final class ExtractCommand implements Runnable {
-    /** Texts encoded per chunk: bounds memory (chunk x L x d floats) and sets the bucketing window. */
-    private static final int CHUNK = 2048;
     private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     @Mixin
@@ -81,6 +84,20 @@ final class ExtractCommand implements Runnable {
     @Option(names = "--batch", defaultValue = "32", description = "Texts per forward pass (default ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--resume",
+            description = "Keep finished chunks in DIR's hidden .partial directory and reuse them when rerun "
+                    + "with the same input, model and settings.")
+    boolean resume;
+
+    @Option(names = "--chunk-rows", defaultValue = "2048", paramLabel = "N",
+            description = "Rows per chunk: the unit of resuming and of length bucketing; bounds memory to "
+                    + "N x L x d floats (default ${DEFAULT-VALUE}).")
+    int chunkRows;
+
+    @Option(names = "--max-chunks", defaultValue = "0", paramLabel = "N",
+            description = "Encode at most N new chunks, then stop (with --resume: continue later). 0: no limit.")
+    int maxChunks;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (must not exist or be empty).")
     Path out;
 
@@ -100,6 +117,15 @@ final class ExtractCommand implements Runnable {
         }
         if (batch < 1) {
             throw new BadInputException("--batch: " + batch + " must be positive");
+        }
+        if (chunkRows < 1) {
+            throw new BadInputException("--chunk-rows: " + chunkRows + " must be positive");
+        }
+        if (maxChunks < 0) {
+            throw new BadInputException("--max-chunks: " + maxChunks + " must be >= 0");
+        }
+        if (maxChunks > 0 && !resume) {
+            throw new BadInputException("--max-chunks: only meaningful with --resume (the chunks would be discarded)");
         }
         Path target = out.toAbsolutePath().normalize();
         if (Files.exists(target)) {
@@ -131,47 +157,125 @@ final class ExtractCommand implements Runnable {
 
         Path parent = target.getParent();
         Files.createDirectories(parent);
-        Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
+        Path staging = resume ? parent.resolve("." + target.getFileName() + ".partial")
+                : Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
+        boolean keepStaging = false;
         try {
+            Files.createDirectories(staging);
+            Map<String, Object> key = resumeKey(data, files, pool);
+            Path state = staging.resolve("state.json");
+            if (Files.exists(state)) {
+                Object previous = Json.parse(Files.readString(state));
+                if (!key.equals(previous)) {
+                    throw new BadInputException("--resume: " + staging + " was made with other settings (" + previous
+                            + "); delete it or drop --resume");
+                }
+            } else {
+                Files.writeString(state, Json.write(key));
+            }
             long tokens = 0;
             int truncated = 0;
+            int encodedChunks = 0;
+            int chunks = (n + chunkRows - 1) / chunkRows;
             long tEncode = System.nanoTime();
             Progress progress = new Progress(err, n);
-            try (NpyWriter emb = Npy.create(staging.resolve("embeddings.npy"), NpyDType.FLOAT32, n, states, d)) {
-                MemorySegment dst = emb.data();
-                TextEncoder.Options options = new TextEncoder.Options(EnumSet.of(pool), maxLength, batch);
-                for (int start = 0; start < n; start += CHUNK) {
-                    int end = Math.min(n, start + CHUNK);
-                    long before = tokens;
-                    int offset = start;
-                    TextEncoder.Result r = encoder.encode(data.texts().subList(start, end), options,
-                            (done, total, tok) -> progress.update(offset + done, before + tok));
-                    PooledHiddenStates p = r.get(pool);
-                    MemorySegment.copy(p.data(), 0, dst, FLOAT_LE, (long) start * states * d * Float.BYTES,
-                            p.data().length);
-                    tokens += r.tokens();
-                    truncated += r.truncated();
+            TextEncoder.Options options = new TextEncoder.Options(EnumSet.of(pool), maxLength, batch);
+            for (int ch = 0; ch < chunks; ch++) {
+                int start = ch * chunkRows;
+                int end = Math.min(n, start + chunkRows);
+                Path chunkFile = staging.resolve(String.format("chunk-%06d.f32", ch));
+                Path chunkInfo = staging.resolve(String.format("chunk-%06d.json", ch));
+                long bytes = (long) (end - start) * states * d * Float.BYTES;
+                if (Files.exists(chunkInfo) && Files.exists(chunkFile) && Files.size(chunkFile) == bytes) {
+                    Map<String, Object> info = Json.parseObject(Files.readString(chunkInfo));
+                    tokens += (Long) info.get("tokens");
+                    truncated += Math.toIntExact((Long) info.get("truncated"));
+                    continue;
                 }
-                progress.finish(tokens);
+                if (maxChunks > 0 && encodedChunks == maxChunks) {
+                    keepStaging = true;
+                    err.printf("%nloes extract: stopped after %d new chunk(s) (%d of %d rows done); rerun with --resume "
+                            + "to continue%n", encodedChunks, start, n);
+                    return;
+                }
+                long before = tokens;
+                TextEncoder.Result r = encoder.encode(data.texts().subList(start, end), options,
+                        (done, total, tok) -> progress.update(start + done, before + tok));
+                writeAtomically(chunkFile, r.get(pool).data());
+                Files.writeString(chunkInfo, Json.write(Map.of("tokens", r.tokens(), "truncated", r.truncated())));
+                tokens += r.tokens();
+                truncated += r.truncated();
+                encodedChunks++;
+            }
+            progress.finish(tokens);
+            double seconds = (System.nanoTime() - tEncode) / 1e9;
+            Path result = staging.resolve("result");
+            Files.createDirectories(result);
+            try (NpyWriter emb = Npy.create(result.resolve("embeddings.npy"), NpyDType.FLOAT32, n, states, d)) {
+                MemorySegment dst = emb.data();
+                for (int ch = 0; ch < chunks; ch++) {
+                    try (FileChannel fc = FileChannel.open(staging.resolve(String.format("chunk-%06d.f32", ch)),
+                            StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+                        MemorySegment src = fc.map(FileChannel.MapMode.READ_ONLY, 0, fc.size(), arena);
+                        MemorySegment.copy(src, 0, dst, (long) ch * chunkRows * states * d * Float.BYTES, src.byteSize());
+                    }
+                }
                 emb.commit();
             }
-            double seconds = (System.nanoTime() - tEncode) / 1e9;
             if (data.classLabels() != null) {
-                Npy.write(staging.resolve("labels.npy"), data.classLabels());
+                Npy.write(result.resolve("labels.npy"), data.classLabels());
             } else if (data.valueLabels() != null) {
-                Npy.write(staging.resolve("labels.npy"), data.valueLabels());
+                Npy.write(result.resolve("labels.npy"), data.valueLabels());
             }
             if (truncated > 0) {
                 err.printf("loes extract: %d of %d texts were longer than %d tokens and were truncated%n", truncated, n,
                         maxLength);
             }
-            Files.writeString(staging.resolve("meta.json"),
+            Files.writeString(result.resolve("meta.json"),
                     Json.writePretty(meta(data, files, encoder, pool, n, tokens, truncated, seconds, t0)));
-            publish(staging, target);
+            publish(result, target);
             err.printf("loes extract: wrote %s (embeddings.npy %d x %d x %d float32%s, meta.json)%n", out, n, states, d,
                     labelColumn != null ? ", labels.npy" : "");
+        } catch (IOException | RuntimeException e) {
+            keepStaging = resume;
+            throw e;
         } finally {
-            deleteRecursively(staging);
+            if (!keepStaging) {
+                deleteRecursively(staging);
+            }
+        }
+    }
+
+    /** What a resumed run must share with the interrupted one for its chunks to be reusable. */
+    private Map<String, Object> resumeKey(TextDataset data, ModelFiles files, Pooling pool) throws IOException {
+        Map<String, Object> k = new LinkedHashMap<>();
+        k.put("inputSha256", data.sha256());
+        k.put("textColumn", textColumn);
+        k.put("model", files.name());
+        k.put("weights", files.weights().toAbsolutePath().toString());
+        k.put("weightsBytes", Files.size(files.weights()));
+        k.put("pooling", pool.id());
+        k.put("maxLength", (long) maxLength);
+        k.put("chunkRows", (long) chunkRows);
+        return k;
+    }
+
+    /** Writes floats little-endian to {@code file} through a temporary file and an atomic move. */
+    private static void writeAtomically(Path file, float[] values) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        long bytes = (long) values.length * Float.BYTES;
+        try (FileChannel fc = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.READ, StandardOpenOption.WRITE); Arena arena = Arena.ofConfined()) {
+            if (bytes > 0) {
+                MemorySegment dst = fc.map(FileChannel.MapMode.READ_WRITE, 0, bytes, arena);
+                MemorySegment.copy(values, 0, dst, FLOAT_LE, 0, values.length);
+                dst.force();
+            }
+        }
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

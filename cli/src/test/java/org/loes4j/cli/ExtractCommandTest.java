@@ -113,6 +113,50 @@ class ExtractCommandTest {
         }
     }
 
+    @Test
+    void resumesFromTheLastFinishedChunk() throws Exception {
+        Path data = csv();
+        Path out = dir.resolve("emb");
+        Path partial = dir.resolve(".emb.partial");
+        String[] common = {"extract", "--model", "all-MiniLM-L6-v2", "--input", data.toString(), "--max-length", "16",
+                "--chunk-rows", "2", "--resume", "--out", out.toString()};
+        Run first = run(concat(common, "--max-chunks", "2"));
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.err().contains("rerun with --resume"), first.err());
+        assertFalse(Files.exists(out), "no output before the last chunk");
+        assertTrue(Files.exists(partial.resolve("chunk-000001.f32")));
+        assertFalse(Files.exists(partial.resolve("chunk-000002.f32")));
+
+        Run other = run("extract", "--model", "all-MiniLM-L6-v2", "--input", data.toString(), "--max-length", "20",
+                "--chunk-rows", "2", "--resume", "--out", out.toString());
+        assertEquals(2, other.code(), other.err());
+        assertTrue(other.err().contains("other settings"), other.err());
+        assertTrue(Files.exists(partial.resolve("chunk-000001.f32")), "a mismatch keeps the partial work");
+
+        // Zero the first finished chunk: if the rerun reuses it (instead of encoding it again), rows 0-1 come out zero.
+        Path chunk0 = partial.resolve("chunk-000000.f32");
+        Files.write(chunk0, new byte[(int) Files.size(chunk0)]);
+        Run second = run(common);
+        assertEquals(0, second.code(), second.err());
+        assertFalse(Files.exists(partial), "staging removed after success");
+        Path fresh = dir.resolve("fresh");
+        assertEquals(0, run("extract", "--model", "all-MiniLM-L6-v2", "--input", data.toString(), "--max-length", "16",
+                "--out", fresh.toString()).code());
+        try (NpyArray a = Npy.map(out.resolve("embeddings.npy")); NpyArray b = Npy.map(fresh.resolve("embeddings.npy"))) {
+            assertArrayEquals(b.shape(), a.shape());
+            long firstChunk = 2 * a.dim(1) * a.dim(2);
+            for (long i = 0; i < a.size(); i++) {
+                assertEquals(i < firstChunk ? 0.0 : b.getDouble(i), a.getDouble(i), SAME_RUN_TOL, "element " + i);
+            }
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
     private void assertBadInput(Run r, String expected, Path out) {
         assertEquals(2, r.code(), r.out() + r.err());
         List<String> lines = r.err().lines().filter(l -> l.startsWith("loes: error")).toList();
