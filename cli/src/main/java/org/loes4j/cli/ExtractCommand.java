@@ -307,6 +307,12 @@ final class ExtractCommand implements Runnable {
         layers.put("names", encoder.stateNames());
         layers.put("indexing", "index 0 = embedding output (after its LayerNorm); index k >= 1 = output of "
                 + "transformer block k - 1, which the LOES paper calls layer k - 1");
+        List<Object> paper = new java.util.ArrayList<>();
+        paper.add(null);
+        for (int k = 0; k < c.layers(); k++) {
+            paper.add(k);
+        }
+        layers.put("paperLayer", paper);
         m.put("layers", layers);
         m.put("pooling", pool.id());
         Map<String, Object> tok = new LinkedHashMap<>(encoder.tokenizer().describe());

@@ -83,6 +83,7 @@ class ExtractCommandTest {
         Map<String, Object> layers = (Map<String, Object>) meta.get("layers");
         assertEquals(7L, layers.get("count"));
         assertEquals("embeddings", ((List<?>) layers.get("names")).get(0));
+        assertEquals(java.util.Arrays.asList(null, 0L, 1L, 2L, 3L, 4L, 5L), layers.get("paperLayer"));
         @SuppressWarnings("unchecked")
         Map<String, Object> tok = (Map<String, Object>) meta.get("tokenizer");
         assertTrue((Long) tok.get("truncated_rows") >= 1, "the long rows are counted: " + tok);
