@@ -117,6 +117,9 @@ public final class ModelResolver {
 
     /** Where the carrier jar of {@code model} sits in the local Maven repository. */
     public Path jarPath(KnownModel model) {
+        if (model == null) {
+            throw new IllegalArgumentException("model: null");
+        }
         Path dir = mavenRepository;
         for (String part : KnownModel.GROUP_ID.split("\\.")) {
             dir = dir.resolve(part);

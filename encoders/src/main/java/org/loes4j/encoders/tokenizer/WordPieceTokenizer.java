@@ -21,7 +21,9 @@ import org.loes4j.linalg.io.Json;
  * {@code maxInputCharsPerWord} characters becomes {@code [UNK]}, any other is cut greedily into the
  * longest vocabulary pieces from the left, continuation pieces carrying the {@code ##} prefix (a word
  * with no complete cut becomes a single {@code [UNK]}). The result is wrapped as
- * {@code [CLS] ... [SEP]} and truncated to a maximum length (special tokens included).
+ * {@code [CLS] ... [SEP]} and truncated to a maximum length (special tokens included). The
+ * {@code truncation} and {@code padding} sections of {@code tokenizer.json} are not applied: the caller
+ * chooses the maximum length, and batches are padded by the encoder to their own longest text.
  *
  * <p>Immutable and thread-safe.
  */
@@ -215,6 +217,9 @@ public final class WordPieceTokenizer {
 
     /** The id of {@code token}, or -1. */
     public int tokenId(String token) {
+        if (token == null) {
+            throw new IllegalArgumentException("token: null");
+        }
         Integer id = vocab.get(token);
         return id == null ? -1 : id;
     }
