@@ -1,5 +1,6 @@
 package org.loes4j.encoders.bert;
 
+import java.util.function.IntConsumer;
 import org.loes4j.linalg.FMatrix;
 import org.loes4j.linalg.Linalg;
 import org.loes4j.linalg.Transpose;
@@ -25,6 +26,11 @@ import org.loes4j.linalg.concurrent.LinalgExecutor;
  * <p>Instances are immutable and thread-safe; each {@link #forward} call allocates its own work buffers.
  */
 public final class BertModel {
+    /**
+     * Per-head products (S x S x d/h multiply-adds) from which heads run one after another, each GEMM
+     * parallel inside, instead of heads in parallel: the GEMM's own threshold for going parallel (2^21).
+     */
+    private static final long LARGE_HEAD_MACS = 1L << 21;
     /** Rows per task when element-wise steps (LayerNorm, GELU, bias) are spread over threads. */
     private static final int ROWS_PER_TASK = 32;
 
@@ -195,7 +201,7 @@ public final class BertModel {
         float[] qkvData = qkv.data();
         float[] ctxData = context.data();
         int[] lengths = batch.lengths();
-        LinalgExecutor.parallelFor(batch.size() * heads, task -> {
+        IntConsumer head = task -> {
             int b = task / heads;
             int j = task % heads;
             int len = lengths[b];
@@ -208,7 +214,18 @@ public final class BertModel {
             softmaxRows(scores.data(), s, len);
             FMatrix out = new FMatrix(ctxData, b * s * d + j * dh, s, dh, d);
             linalg.gemm(Transpose.NO, Transpose.NO, 1f, scores, v, 0f, out);
-        });
+        };
+        int tasks = batch.size() * heads;
+        if ((long) s * s * dh < LARGE_HEAD_MACS) {
+            LinalgExecutor.parallelFor(tasks, head);
+        } else {
+            // Long sequences: each head's products are big enough for the GEMM to spread over the threads
+            // itself; nesting them inside a parallel loop over heads would make the calling thread wait on
+            // pool tasks queued behind that loop.
+            for (int task = 0; task < tasks; task++) {
+                head.accept(task);
+            }
+        }
     }
 
     /** {@code x = LayerNorm(x + residual)}, row by row, in place in x. */

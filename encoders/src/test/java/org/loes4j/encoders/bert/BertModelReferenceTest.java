@@ -38,6 +38,13 @@ class BertModelReferenceTest {
     }
 
     @Test
+    void miniLmMatchesOnnxRuntimeOnLongPassages() throws Exception {
+        // ~400-token rows: attention takes the one-head-at-a-time path with parallel GEMMs inside.
+        double[] diffs = compare(KnownModel.ALL_MINILM_L6_V2, 301, 3);
+        assertEquals(7, diffs.length);
+    }
+
+    @Test
     void bgeSmallMatchesOnnxRuntimeOnEveryHiddenState() throws Exception {
         double[] diffs = compare(KnownModel.BGE_SMALL_EN_V15, 40, 12);
         assertEquals(13, diffs.length);
