@@ -51,8 +51,9 @@ import org.loes4j.selection.metrics.TriangleArea;
  * where the system is well posed. With p = d |S| &lt; N (primal): the N x N projector
  * {@code M = I - Sc (ScT Sc + mu I)^-1 ScT} is formed once per step ({@code A = ScT Sc + mu I = L LT},
  * {@code Y = L^-1 ScT}, {@code M = I - YT Y}) and {@code X~ = M Xc_l} is one GEMM per candidate; for large N
- * (no kernels) {@code B = A^-1 [Xc_jT Xc_l]_j} from cross blocks computed once, when j is selected, and reused
- * in every later step and for redundancy, then {@code X~ = Xc_l - Sc B}. With p &gt;= N (dual):
+ * (no kernels), while {@code 2 p^2 d + N p d < N^2 d}, {@code B = A^-1 [Xc_jT Xc_l]_j} from cross blocks
+ * computed once, when j is selected, and reused in every later step and for redundancy, then
+ * {@code X~ = Xc_l - Sc B}. With p &gt;= N (dual):
  * {@code X~ = Xc_l - K_S (K_S + mu I)^-1 Xc_l = Q Xc_l}, {@code Q = mu (K_S + mu I)^-1}, {@code K_S = sum K_j},
  * Q formed once per step. The mean of X_l that the spec adds back to X~ changes neither the ridge (which
  * centres) nor the centroid differences, so it is left out.
@@ -484,7 +485,10 @@ public final class Loes {
                 for (int bi = 0; bi < selected.size(); bi++) {
                     sc.view(0, bi * d, n, d).copyFrom(centredOfSelected[selected.get(bi)]);
                 }
-                if (!useCross) {
+                // Per candidate the projector costs N^2 d multiply-adds, the cross-block solve 2 p^2 d + N p d;
+                // without kernels (large N) the projector is still used once p has grown enough to lose.
+                boolean projector = !useCross || (double) n * n * d < 2.0 * p * p * d + (double) n * p * d;
+                if (projector) {
                     DMatrix a = linalg.gramT(sc);
                     Ridge.addDiagonal(a, o.mu());
                     linalg.choleskyInPlace(a);
