@@ -159,6 +159,7 @@ public final class Loes {
         prov.put("dim", layers.dim());
         prov.put("candidateLayers", layers.layerIndices());
         prov.put("classes", cal != null && cal.isClassification() ? cal.classCount() : 0);
+        prov.put("targetColumns", cal == null ? 0 : cal.columns());
         prov.put("side", run.featureSide ? "feature (d <= N: d x d Grams" + (run.useCross ? ", cross blocks)" : ", N x N kernels)")
                 : "kernel (d > N: N x N Grams)");
         Map<String, Object> routes = new LinkedHashMap<>();
