@@ -34,7 +34,9 @@ import org.loes4j.selection.metrics.TriangleArea;
  * <li>Yhat accumulates the raw fit of the winner on the original T (paper) or the winner's residual fit
  *     (stagewise).</li>
  * </ol>
- * Ties go to the lowest position in the layer stack.
+ * Ties go to the lowest position in the layer stack. The {@code sampled:T} triangle estimator draws each
+ * candidate's triplets from its own generator, {@code new SplittableRandom(seed ^ (step << 32 | layer))}, so an
+ * estimate does not depend on the order candidates are evaluated in (the authors' code used one global stream).
  *
  * <h2>How it is computed</h2>
  * All arithmetic is float64 through {@link Linalg}; a layer is copied to the heap (calibration rows only)
