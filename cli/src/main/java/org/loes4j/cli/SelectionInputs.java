@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -22,11 +23,13 @@ import org.loes4j.linalg.DMatrix;
 import org.loes4j.linalg.SegmentMatrix;
 import org.loes4j.linalg.io.Npy;
 import org.loes4j.linalg.io.NpyArray;
+import org.loes4j.linalg.io.Safetensors;
 import org.loes4j.selection.data.LayerStack;
 
 /**
- * The embeddings and labels of {@code loes select}, opened and checked: an (N, L, d) {@code .npy} or a
- * directory of per-layer (N, d) {@code .npy} files (sorted by the number in their names, then by name), all
+ * The embeddings and labels of {@code loes select}, opened and checked: an (N, L, d) {@code .npy}, a
+ * directory of per-layer (N, d) {@code .npy} files (sorted by the number in their names, then by name), or a
+ * {@code .safetensors} file with one (N, d) tensor per layer (sorted the same way by tensor name), all
  * memory-mapped; labels from {@code .npy} or a text file with one value per line. Every problem is a
  * {@link BadInputException} (exit code 2) naming the file and what is wrong. Closing unmaps the files.
  */
@@ -34,6 +37,7 @@ final class SelectionInputs implements AutoCloseable {
     private static final Pattern NUMBER = Pattern.compile("(\\d+)");
 
     private final List<NpyArray> arrays = new ArrayList<>();
+    private final List<Safetensors> safetensors = new ArrayList<>();
     private final Map<String, String> digests = new LinkedHashMap<>();
     private final List<SegmentMatrix> layerViews = new ArrayList<>();
     private final List<Path> layerFiles = new ArrayList<>();
@@ -54,12 +58,12 @@ final class SelectionInputs implements AutoCloseable {
 
     private void openFile(Path file) throws IOException {
         if (file.getFileName().toString().endsWith(".safetensors")) {
-            throw new BadInputException(file + ": .safetensors embeddings are not supported by this build; "
-                    + "use an (N, L, d) .npy file or a directory of per-layer .npy files");
+            openSafetensors(file);
+            return;
         }
         NpyArray a = Npy.map(file);
         arrays.add(a);
-        digests.put("embeddings", file + " sha256:" + sha256(a, file));
+        digests.put("embeddings", file + " sha256:" + sha256(file));
         if (a.rank() == 2) {
             layerViews.add(a.matrix());
             layerFiles.add(file);
@@ -83,7 +87,7 @@ final class SelectionInputs implements AutoCloseable {
         if (files.isEmpty()) {
             throw new BadInputException(dir + ": directory holds no .npy files");
         }
-        files.sort(Comparator.comparingLong(SelectionInputs::numberIn).thenComparing(p -> p.getFileName().toString()));
+        files.sort(Comparator.comparingLong((Path p) -> numberIn(p)).thenComparing(p -> p.getFileName().toString()));
         for (Path f : files) {
             NpyArray a = Npy.map(f);
             arrays.add(a);
@@ -97,12 +101,49 @@ final class SelectionInputs implements AutoCloseable {
             }
             layerViews.add(m);
             layerFiles.add(f);
-            digests.put("embeddings/" + f.getFileName(), f + " sha256:" + sha256(a, f));
+            digests.put("embeddings/" + f.getFileName(), f + " sha256:" + sha256(f));
+        }
+    }
+
+    /** One 2-D F32/F64 tensor per layer, ordered by the number in the tensor name, then by name. */
+    private void openSafetensors(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new BadInputException(file + ": file does not exist");
+        }
+        Safetensors st = Safetensors.open(file);
+        safetensors.add(st);
+        digests.put("embeddings", file + " sha256:" + sha256(file));
+        List<String> names = new ArrayList<>(st.names());
+        if (names.isEmpty()) {
+            throw new BadInputException(file + ": holds no tensors");
+        }
+        names.sort(Comparator.comparingLong((String n) -> numberIn(n)).thenComparing(n -> n));
+        for (String name : names) {
+            Safetensors.TensorInfo info = st.info(name);
+            if (info.shape().length != 2) {
+                throw new BadInputException(file + ": tensor '" + name + "' has shape " + Arrays.toString(info.shape())
+                        + ", expected one (N, d) tensor per layer");
+            }
+            if (info.dtype() != Safetensors.DType.F32 && info.dtype() != Safetensors.DType.F64) {
+                throw new BadInputException(file + ": tensor '" + name + "' is " + info.dtype()
+                        + ", expected F32 or F64");
+            }
+            SegmentMatrix m = st.matrix(name);
+            if (!layerViews.isEmpty() && (m.rows() != layerViews.get(0).rows() || m.cols() != layerViews.get(0).cols())) {
+                throw new BadInputException(file + ": tensor '" + name + "' is " + m.shape() + ", the first layer is "
+                        + layerViews.get(0).shape());
+            }
+            layerViews.add(m);
+            layerFiles.add(file);
         }
     }
 
     private static long numberIn(Path p) {
-        Matcher m = NUMBER.matcher(p.getFileName().toString());
+        return numberIn(p.getFileName().toString());
+    }
+
+    private static long numberIn(String name) {
+        Matcher m = NUMBER.matcher(name);
         long last = Long.MAX_VALUE;
         while (m.find()) {
             try {
@@ -115,7 +156,7 @@ final class SelectionInputs implements AutoCloseable {
     }
 
     /** SHA-256 of a whole mapped file (header included), read through the mapping in 8 MiB slices. */
-    private static String sha256(NpyArray a, Path file) throws IOException {
+    private static String sha256(Path file) throws IOException {
         try (var ch = java.nio.channels.FileChannel.open(file)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             long size = ch.size();
@@ -164,10 +205,13 @@ final class SelectionInputs implements AutoCloseable {
         return digests;
     }
 
-    /** Labels as read: integer classes (classification) or float values (regression), one per row. */
-    record Labels(long[] classes, double[] values) {
+    /**
+     * Labels as read: integer classes (classification) or an N x c matrix of float targets (regression; a
+     * 1-D file or text gives one column, an (N, c) .npy c columns).
+     */
+    record Labels(long[] classes, DMatrix values) {
         int rows() {
-            return classes != null ? classes.length : values.length;
+            return classes != null ? classes.length : values.rows();
         }
     }
 
@@ -179,9 +223,21 @@ final class SelectionInputs implements AutoCloseable {
         double[] values;
         if (file.getFileName().toString().endsWith(".npy")) {
             try (NpyArray a = Npy.map(file)) {
-                digests.put("labels", file + " sha256:" + sha256(a, file));
+                digests.put("labels", file + " sha256:" + sha256(file));
                 if (classification && !a.dtype().isFloatingPoint()) {
                     return new Labels(a.toLongArray(), null);
+                }
+                if (!classification && a.rank() == 2 && a.dim(1) > 1 && a.dtype().isFloatingPoint()) {
+                    DMatrix m = a.matrix().toDMatrix();
+                    for (int i = 0; i < m.rows(); i++) {
+                        for (int j = 0; j < m.cols(); j++) {
+                            if (!Double.isFinite(m.get(i, j))) {
+                                throw new BadInputException(file + ": target " + m.get(i, j) + " at row " + i
+                                        + ", column " + j);
+                            }
+                        }
+                    }
+                    return new Labels(null, m);
                 }
                 values = a.toDoubleArray();
             }
@@ -210,7 +266,7 @@ final class SelectionInputs implements AutoCloseable {
             }
             return new Labels(labels, null);
         }
-        return new Labels(null, values);
+        return new Labels(null, DMatrix.wrap(values, values.length, 1));
     }
 
     private static double[] readText(Path file) throws IOException {
@@ -234,16 +290,15 @@ final class SelectionInputs implements AutoCloseable {
         return v;
     }
 
-    /** Regression targets as an N x 1 matrix. */
-    static DMatrix column(double[] values) {
-        return DMatrix.wrap(values.clone(), values.length, 1);
-    }
-
     @Override
     public void close() {
         for (NpyArray a : arrays) {
             a.close();
         }
         arrays.clear();
+        for (Safetensors st : safetensors) {
+            st.close();
+        }
+        safetensors.clear();
     }
 }

@@ -21,6 +21,7 @@ import org.loes4j.linalg.io.Npy;
 import org.loes4j.linalg.io.NpyArray;
 import org.loes4j.linalg.io.NpyDType;
 import org.loes4j.linalg.io.NpyWriter;
+import org.loes4j.linalg.io.Safetensors;
 
 /** {@code loes synth} and {@code loes select} through {@link Main#run}: outputs, files, exit codes. */
 class SelectCommandTest {
@@ -123,6 +124,23 @@ class SelectCommandTest {
         assertEquals(selectedLine(file.out()), selectedLine(fromDir.out()));
     }
 
+    @Test
+    void aSafetensorsFileWithOneTensorPerLayerGivesTheSameSelection() throws IOException {
+        Path st = dir.resolve("layers.safetensors");
+        Safetensors.Writer w = Safetensors.writer();
+        try (NpyArray a = Npy.map(emb)) {
+            // Added in reverse; "hidden.10" must still come after "hidden.5" (the number decides).
+            for (int l = (int) a.layers() - 1; l >= 0; l--) {
+                w.add("hidden." + (l * 5), a.layer(l).toFMatrix());
+            }
+        }
+        w.write(st);
+        Run file = select("--k", "3");
+        Run fromSt = run("select", "--embeddings", st.toString(), "--labels", labels.toString(), "--k", "3");
+        assertEquals(0, fromSt.code(), fromSt.err());
+        assertEquals(selectedLine(file.out()), selectedLine(fromSt.out()));
+    }
+
     private static String selectedLine(String out) {
         return out.lines().filter(l -> l.startsWith("selected:")).findFirst().orElseThrow();
     }
@@ -151,6 +169,21 @@ class SelectCommandTest {
         Run d = run("select", "--embeddings", emb.toString(), "--labels", reg.toString());
         assertEquals(2, d.code());
         assertTrue(d.err().contains("not an integer"), d.err());
+
+        Path multi = dir.resolve("targets2.npy");
+        try (NpyWriter w = Npy.create(multi, NpyDType.FLOAT64, y.length, 2)) {
+            for (int i = 0; i < y.length; i++) {
+                w.setDouble(2L * i, y[i] * 0.5);
+                w.setDouble(2L * i + 1, -y[i] + 0.1 * i);
+            }
+            w.commit();
+        }
+        Run m = run("select", "--embeddings", emb.toString(), "--labels", multi.toString(), "--task", "regression",
+                "--json", json().toString());
+        assertEquals(0, m.code(), m.err());
+        Map<String, Object> mj = Json.parseObject(Files.readString(json()));
+        assertEquals(4, ((List<?>) mj.get("selected")).size());
+        assertEquals(2L, ((Map<?, ?>) mj.get("provenance")).get("targetColumns"));
 
         Run e = run("select", "--embeddings", emb.toString(), "--task", "label-free", "--k", "3");
         assertEquals(0, e.code(), e.err());

@@ -34,25 +34,39 @@ import org.loes4j.selection.metrics.TriangleArea;
  * <li>Yhat accumulates the raw fit of the winner on the original T (paper) or the winner's residual fit
  *     (stagewise).</li>
  * </ol>
- * Ties go to the lowest position in the layer stack.
+ * Ties go to the lowest position in the layer stack. The {@code sampled:T} triangle estimator draws each
+ * candidate's triplets from its own generator, {@code new SplittableRandom(seed ^ (step << 32 | layer))}, so an
+ * estimate does not depend on the order candidates are evaluated in (the authors' code used one global stream).
  *
  * <h2>How it is computed</h2>
  * All arithmetic is float64 through {@link Linalg}; a layer is copied to the heap (calibration rows only)
- * when it is needed and dropped after. Each layer keeps its mean and one Gram of its centred features, on the
- * smaller side: {@code G = XcT Xc} (d x d, "feature side", d &lt;= N) or {@code K = Xc XcT} (N x N, "kernel
- * side"). From it: isotropy without eigenvalues ({@link Isotropy#fromGram}), the initial ridge (primal on G,
- * dual on K: the residual is then exactly {@code lambda (K + lambda I)^-1 Tc}), and raw-feature redundancy
- * ({@code ||X_aT X_b||_F^2 = ||G_ab + N m_aT m_b||_F^2} on the feature side, and
- * {@code <K_a, K_b> + 2N u_a.u_b + N^2 |m_a|^2 |m_b|^2} with {@code u = Xc mT} on the kernel side, which
- * follows from {@code 1T Xc = 0}).
+ * when it is needed and dropped after; the N x L x d array is never copied. Each layer keeps its mean and the
+ * Gram of its centred features on the smaller side: {@code G = XcT Xc} (d x d, "feature side", d &lt;= N) or
+ * {@code K = Xc XcT} (N x N, "kernel side"); on the feature side K is kept too while all L of them fit in
+ * {@link #KERNEL_BUDGET_BYTES}. From these: isotropy without eigenvalues ({@link Isotropy#fromGram}), the
+ * initial ridge (primal on G; dual on K, where the residual is exactly {@code lambda (K + lambda I)^-1 Tc}), and
+ * raw-feature redundancy: {@code <K_a, K_b> + 2N u_a.u_b + N^2 |m_a|^2 |m_b|^2} with {@code u = Xc mT} (this
+ * is {@code ||X_aT X_b||_F^2} because {@code 1T Xc = 0}), or {@code ||G_ab + N m_aT m_b||_F^2} from cross blocks
+ * {@code G_ab = Xc_aT Xc_b} when the kernels do not fit.
  *
- * <p>Orthogonalisation is done explicitly (X~ is formed, not inferred from Gram identities, so no Schur
- * complement cancellation), on the side that keeps the system small and well posed: with p = d |S| &lt; N the
- * primal {@code B = (ScT Sc + mu I)^-1 ScT Xc_l}, {@code X~ = Xc_l - Sc B}, whose blocks {@code Xc_jT Xc_l}
- * are computed once, when j is selected, and reused in every later step (and for redundancy); otherwise the
- * dual {@code X~ = Xc_l - K_S (K_S + mu I)^-1 Xc_l = mu (K_S + mu I)^-1 Xc_l} with {@code K_S = sum_j K_j},
- * the matrix {@code mu (K_S + mu I)^-1} formed once per step. The mean of X_l that the spec adds back to X~
- * changes neither the ridge (which centres) nor the centroid differences, so it is left out.
+ * <p>Orthogonalisation forms X~ explicitly (no Schur-complement identity, so no cancellation), on the side
+ * where the system is well posed. With p = d |S| &lt; N (primal): the N x N projector
+ * {@code M = I - Sc (ScT Sc + mu I)^-1 ScT} is formed once per step ({@code A = ScT Sc + mu I = L LT},
+ * {@code Y = L^-1 ScT}, {@code M = I - YT Y}) and {@code X~ = M Xc_l} is one GEMM per candidate; for large N
+ * (no kernels), while {@code 2 p^2 d + N p d < N^2 d}, {@code B = A^-1 [Xc_jT Xc_l]_j} from cross blocks
+ * computed once, when j is selected, and reused in every later step and for redundancy, then
+ * {@code X~ = Xc_l - Sc B}. With p &gt;= N (dual):
+ * {@code X~ = Xc_l - K_S (K_S + mu I)^-1 Xc_l = Q Xc_l}, {@code Q = mu (K_S + mu I)^-1}, {@code K_S = sum K_j},
+ * Q formed once per step. The mean of X_l that the spec adds back to X~ changes neither the ridge (which
+ * centres) nor the centroid differences, so it is left out.
+ *
+ * <p>Implicit dual route: with p &gt;= N the orthogonalised candidate is usually tiny ({@code ~ mu / sigma^2}),
+ * and then the residual ridge {@code lambda (K~ + lambda I)^-1 rc}, {@code K~ = Q K_l Q}, is summed as the
+ * series {@code sum_m (-K~ / lambda)^m rc}, whose ratio is bounded by {@code tr K~ / lambda = <Q^2, K_l> /
+ * lambda}; it is taken only when that bound is at most {@link #IMPLICIT_LIMIT}. The class centroids' Gram is
+ * then {@code (E Q) K_l (E Q)T} (E: class averaging). Each candidate costs a few N x N by N x c products
+ * instead of the N^2 d of forming X~. Provenance counts the candidates of each route. Both routes, the
+ * projector and the cross-block route are checked against a plain reference implementation to 1e-9.
  */
 public final class Loes {
     /**
@@ -60,6 +74,16 @@ public final class Loes {
      * the projector route; above it (large calibration sets) cross blocks {@code Xc_jT Xc_l} are used instead.
      */
     static final long KERNEL_BUDGET_BYTES = 512L << 20;
+    /**
+     * Largest {@code tr(K~) / lambda} for which the implicit dual route is taken: the series then gains at least
+     * a factor 10 per term (about 17 terms to full precision in the worst case, 2-3 on typical layers where
+     * p &gt;= N leaves X~ ~ mu / sigma^2 small).
+     */
+    static final double IMPLICIT_LIMIT = 0.1;
+    /** The implicit series stops when a term is this small relative to the sum. */
+    static final double IMPLICIT_TOLERANCE = 1e-17;
+    /** Safety cap on the number of series terms (the explicit route is used if it is reached). */
+    static final int IMPLICIT_MAX_TERMS = 60;
 
     private final Linalg linalg;
 
@@ -86,12 +110,15 @@ public final class Loes {
      */
     public SelectionResult select(LayerStack layers, Targets targets, LoesOptions options,
                                   Map<String, String> inputDigests, boolean diagnostics) {
-        return select(layers, targets, options, inputDigests, diagnostics, KERNEL_BUDGET_BYTES);
+        return select(layers, targets, options, inputDigests, diagnostics, KERNEL_BUDGET_BYTES, IMPLICIT_LIMIT);
     }
 
-    /** As above with an explicit kernel budget (tests force the cross-block route with 0). */
+    /**
+     * As above with explicit routing limits: tests force the cross-block route with a kernel budget of 0 and
+     * the explicit dual route with an implicit limit of 0.
+     */
     SelectionResult select(LayerStack layers, Targets targets, LoesOptions options, Map<String, String> inputDigests,
-                           boolean diagnostics, long kernelBudgetBytes) {
+                           boolean diagnostics, long kernelBudgetBytes, double implicitLimit) {
         if (layers == null || options == null) {
             throw new IllegalArgumentException("layers and options must not be null");
         }
@@ -115,8 +142,12 @@ public final class Loes {
         int[] rows = CalibrationSplit.rows(layers.rows(), options.calibrationFraction(), options.seed());
         Targets cal = labelled ? targets.rows(rows) : null;
         timings.put("calibrationSplitMs", ms(t0));
-        Run run = new Run(layers, rows, cal, options, timings, kernelBudgetBytes);
+        Run run = new Run(layers, rows, cal, options, timings, kernelBudgetBytes, implicitLimit);
+        long td = System.nanoTime();
         SelectionResult.Diagnostics diag = diagnostics ? run.diagnostics() : null;
+        if (diagnostics) {
+            timings.put("diagnosticsMs", ms(td));
+        }
         timings.put("totalMs", ms(t0));
 
         Map<String, Object> prov = new LinkedHashMap<>(LibraryInfo.environment());
@@ -130,8 +161,13 @@ public final class Loes {
         prov.put("dim", layers.dim());
         prov.put("candidateLayers", layers.layerIndices());
         prov.put("classes", cal != null && cal.isClassification() ? cal.classCount() : 0);
+        prov.put("targetColumns", cal == null ? 0 : cal.columns());
         prov.put("side", run.featureSide ? "feature (d <= N: d x d Grams" + (run.useCross ? ", cross blocks)" : ", N x N kernels)")
                 : "kernel (d > N: N x N Grams)");
+        Map<String, Object> routes = new LinkedHashMap<>();
+        routes.put("explicitCandidates", run.explicitCandidates);
+        routes.put("implicitDualCandidates", run.implicitCandidates);
+        prov.put("candidateRoutes", routes);
         prov.put("inputs", new LinkedHashMap<>(inputDigests == null ? Map.of() : inputDigests));
         prov.put("timings", timings);
         return new SelectionResult("loes", run.selectedLayers(), run.stepScores(), run.layerScores(), run.steps,
@@ -184,11 +220,16 @@ public final class Loes {
         final DMatrix[] kernelOfSelected;
         final DMatrix[] centredOfSelected;
 
+        final double implicitLimit;
+        int implicitCandidates;
+        int explicitCandidates;
         final List<Integer> selected = new ArrayList<>();
         final List<Double> scores = new ArrayList<>();
         final List<SelectionResult.Step> steps = new ArrayList<>();
 
-        Run(LayerStack stack, int[] rows, Targets cal, LoesOptions o, Map<String, Object> timings, long kernelBudget) {
+        Run(LayerStack stack, int[] rows, Targets cal, LoesOptions o, Map<String, Object> timings, long kernelBudget,
+            double implicitLimit) {
+            this.implicitLimit = implicitLimit;
             this.stack = stack;
             this.rows = rows;
             this.o = o;
@@ -334,7 +375,7 @@ public final class Loes {
                 if (selected.contains(p)) {
                     continue;
                 }
-                DMatrix xc = labelled || useCross ? loadCentred(p) : null;
+                DMatrix xc = useCross ? loadCentred(p) : null;
                 if (useCross) {
                     for (int j : selected) {
                         if (cross[j][p] == null) {
@@ -350,13 +391,27 @@ public final class Loes {
                 double tri = 0;
                 DMatrix resid = null;
                 if (labelled) {
-                    DMatrix xt = orth.apply(xc, p);
-                    linalg.subtractRow(xt, linalg.columnMeans(xt));
-                    DMatrix g = xt.cols() <= xt.rows() ? linalg.gramT(xt) : linalg.gramN(xt);
-                    resid = ridgeResidual(xt, g, rc);
+                    DMatrix cg = null;
+                    resid = implicitResidual(orth, p, rc);
+                    if (resid != null) {
+                        implicitCandidates++;
+                        if (classes >= 3) {
+                            DMatrix w = linalg.multiply(orth.classMeansOfQ, kernel[p]);
+                            cg = TriangleArea.centreGram(linalg.multiply(Transpose.NO, w, Transpose.YES,
+                                    orth.classMeansOfQ));
+                        }
+                    } else {
+                        explicitCandidates++;
+                        DMatrix xt = orth.apply(xc == null ? loadCentred(p) : xc, p);
+                        linalg.subtractRow(xt, linalg.columnMeans(xt));
+                        DMatrix g = xt.cols() <= xt.rows() ? linalg.gramT(xt) : linalg.gramN(xt);
+                        resid = ridgeResidual(xt, g, rc);
+                        if (classes >= 3) {
+                            cg = TriangleArea.centroidGram(xt, classOf, classes);
+                        }
+                    }
                     resLoss = meanSquare(resid);
-                    if (classes >= 3) {
-                        DMatrix cg = TriangleArea.centroidGram(xt, classOf, classes);
+                    if (cg != null) {
                         tri = o.triangle().isExact() ? TriangleArea.exact(cg)
                                 : TriangleArea.sampled(cg, o.triangle().draws(), triangleRandom(s, p));
                     }
@@ -433,7 +488,10 @@ public final class Loes {
                 for (int bi = 0; bi < selected.size(); bi++) {
                     sc.view(0, bi * d, n, d).copyFrom(centredOfSelected[selected.get(bi)]);
                 }
-                if (!useCross) {
+                // Per candidate the projector costs N^2 d multiply-adds, the cross-block solve 2 p^2 d + N p d;
+                // without kernels (large N) the projector is still used once p has grown enough to lose.
+                boolean projector = !useCross || (double) n * n * d < 2.0 * p * p * d + (double) n * p * d;
+                if (projector) {
                     DMatrix a = linalg.gramT(sc);
                     Ridge.addDiagonal(a, o.mu());
                     linalg.choleskyInPlace(a);
@@ -442,7 +500,7 @@ public final class Loes {
                     DMatrix m = linalg.gramT(y);
                     scaleInPlace(m, -1.0);
                     Ridge.addDiagonal(m, 1.0);
-                    return (xc, l) -> linalg.multiply(m, xc);
+                    return new Orthogonaliser((xc, l) -> linalg.multiply(m, xc), null, null, null);
                 }
                 DMatrix a = DMatrix.zeros(p, p);
                 for (int bi = 0; bi < selected.size(); bi++) {
@@ -456,7 +514,7 @@ public final class Loes {
                 }
                 Ridge.addDiagonal(a, o.mu());
                 CholeskyFactor f = linalg.cholesky(a);
-                return (xc, l) -> {
+                return new Orthogonaliser((xc, l) -> {
                     DMatrix rhs = DMatrix.zeros(p, d);
                     for (int bi = 0; bi < selected.size(); bi++) {
                         rhs.view(bi * d, 0, d, d).copyFrom(cross[selected.get(bi)][l]);
@@ -465,7 +523,7 @@ public final class Loes {
                     DMatrix xt = xc.copy();
                     linalg.gemm(Transpose.NO, Transpose.NO, -1.0, sc, rhs, 1.0, xt);
                     return xt;
-                };
+                }, null, null, null);
             }
             DMatrix ks = DMatrix.zeros(n, n);
             for (int j : selected) {
@@ -485,7 +543,56 @@ public final class Loes {
             DMatrix q = DMatrix.identity(n);
             scaleInPlace(q, o.mu());
             f.solveInPlace(q);
-            return (xc, l) -> linalg.multiply(q, xc);
+            DMatrix q2 = null;
+            DMatrix eq = null;
+            if (kernels) {
+                q2 = linalg.multiply(q, q);
+                if (classes >= 3) {
+                    DMatrix e = DMatrix.zeros(classes, n);
+                    int[] count = new int[classes];
+                    for (int c : classOf) {
+                        count[c]++;
+                    }
+                    for (int i = 0; i < n; i++) {
+                        e.set(classOf[i], i, 1.0 / count[classOf[i]]);
+                    }
+                    eq = linalg.multiply(e, q);
+                }
+            }
+            return new Orthogonaliser((xc, l) -> linalg.multiply(q, xc), q, q2, eq);
+        }
+
+        /**
+         * The implicit dual route (see the class comment): with {@code K~ = Q K_l Q} and
+         * {@code ||K~||_2 <= tr K~ = <Q^2, K_l>}, when {@code b = tr K~ / lambda <= IMPLICIT_LIMIT} the residual
+         * {@code lambda (K~ + lambda I)^-1 rc = sum_m (-K~ / lambda)^m rc} converges geometrically (each term at
+         * most b times the previous) and costs three N x N by N x c products per term instead of forming X~.
+         *
+         * @return the residual, or null when the route does not apply (primal step, no kernels, b too large)
+         */
+        private DMatrix implicitResidual(Orthogonaliser orth, int p, DMatrix rc) {
+            if (orth.q == null || orth.qSquared == null) {
+                return null;
+            }
+            double b = linalg.dot(orth.qSquared, kernel[p]) / o.lambda();
+            if (!(b <= implicitLimit)) {
+                return null;
+            }
+            DMatrix sum = rc.copy();
+            DMatrix term = rc;
+            double sumNorm = linalg.frobeniusNorm(sum);
+            for (int m = 0; m < IMPLICIT_MAX_TERMS; m++) {
+                DMatrix next = linalg.multiply(orth.q, linalg.multiply(kernel[p], linalg.multiply(orth.q, term)));
+                scaleInPlace(next, -1.0 / o.lambda());
+                addInPlace(sum, next);
+                term = next;
+                double tn = linalg.frobeniusNorm(term);
+                sumNorm = linalg.frobeniusNorm(sum);
+                if (tn <= IMPLICIT_TOLERANCE * sumNorm) {
+                    return sum;
+                }
+            }
+            return null;
         }
 
         int[] selectedLayers() {
@@ -567,8 +674,30 @@ public final class Loes {
     }
 
     /** Maps a centred candidate layer to its orthogonalised X~ (a new matrix). */
-    private interface Orthogonaliser {
+    private interface Projection {
         DMatrix apply(DMatrix centredCandidate, int position);
+    }
+
+    /**
+     * The orthogonalisation of one step: the explicit map to X~, and on the dual side the matrices of the
+     * implicit route: {@code Q = mu (K_S + mu I)^-1}, {@code Q^2} and {@code E Q} (E: C x N class averaging).
+     */
+    private static final class Orthogonaliser {
+        final Projection projection;
+        final DMatrix q;
+        final DMatrix qSquared;
+        final DMatrix classMeansOfQ;
+
+        Orthogonaliser(Projection projection, DMatrix q, DMatrix qSquared, DMatrix classMeansOfQ) {
+            this.projection = projection;
+            this.q = q;
+            this.qSquared = qSquared;
+            this.classMeansOfQ = classMeansOfQ;
+        }
+
+        DMatrix apply(DMatrix centredCandidate, int position) {
+            return projection.apply(centredCandidate, position);
+        }
     }
 
     private static double trace(DMatrix a) {

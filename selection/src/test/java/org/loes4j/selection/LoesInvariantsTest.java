@@ -321,7 +321,7 @@ class LoesInvariantsTest {
         }
         SelectionResult.Diagnostics diag = r.diagnostics();
         double[][] viaCross = loes.select(f.stack(), Targets.classification(f.longLabels()), full().k(3).build(),
-                java.util.Map.of(), true, 0).diagnostics().redundancy();
+                java.util.Map.of(), true, 0, 0).diagnostics().redundancy();
         assertEquals(4, diag.layers().size());
         for (int a = 0; a < 4; a++) {
             assertTrue(diag.redundancy()[a][a] > 0 && diag.redundancy()[a][a] <= 1);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -72,6 +73,10 @@ class LoesReferenceTest {
         }
     }
 
+    static Map<?, ?> routes(SelectionResult r) {
+        return (Map<?, ?>) r.provenance().get("candidateRoutes");
+    }
+
     @ParameterizedTest(name = "N={0} L={1} d={2} C={3} k={4} paper={5}")
     @CsvSource({
             "60, 5, 8, 4, 4, true",    // feature side, every step primal
@@ -80,7 +85,9 @@ class LoesReferenceTest {
             "30, 5, 12, 5, 4, false",
             "20, 4, 30, 3, 4, true",   // kernel side (d > N), dual
             "20, 4, 30, 4, 3, false",
-            "24, 6, 24, 2, 4, true"    // d == N, two classes: no triangle term
+            "24, 6, 24, 2, 4, true",   // d == N, two classes: no triangle term
+            "80, 6, 40, 5, 4, true",   // feature side: projector (p = 40), then dual from p = 80 = N
+            "40, 5, 64, 6, 4, false"   // kernel side, larger
     })
     void classificationMatchesReference(int n, int layers, int d, int classes, int k, boolean paper) {
         Fixtures f = Fixtures.structured(1000L + n * 7L + d, n, layers, d, classes);
@@ -91,8 +98,18 @@ class LoesReferenceTest {
         SelectionResult got = new Loes(Linalg.get()).select(f.stack(), t, o);
         compare(ref, got, meanSquare(f.oneHot()));
         // The large-N route: no N x N kernels, cached cross blocks for redundancy and the primal solves.
-        SelectionResult viaCross = new Loes(Linalg.get()).select(f.stack(), t, o, java.util.Map.of(), false, 0);
+        SelectionResult viaCross = new Loes(Linalg.get()).select(f.stack(), t, o, java.util.Map.of(), false, 0,
+                Loes.IMPLICIT_LIMIT);
         compare(ref, viaCross, meanSquare(f.oneHot()));
+        // The explicit dual route only (X~ = Q Xc formed for every candidate).
+        SelectionResult explicit = new Loes(Linalg.get()).select(f.stack(), t, o, java.util.Map.of(), false,
+                Loes.KERNEL_BUDGET_BYTES, 0);
+        compare(ref, explicit, meanSquare(f.oneHot()));
+        assertEquals(0, routes(explicit).get("implicitDualCandidates"));
+        if (n <= d * (k - 1)) {
+            assertTrue(((Number) routes(got).get("implicitDualCandidates")).intValue() > 0,
+                    "the implicit dual route was exercised: " + routes(got));
+        }
     }
 
     @ParameterizedTest(name = "regression N={0} d={1}")
@@ -105,7 +122,9 @@ class LoesReferenceTest {
         SelectionResult got = new Loes(Linalg.get()).select(f.stack(), Targets.regression(DMatrix.of(t)), o);
         compare(ref, got, meanSquare(t));
         compare(ref, new Loes(Linalg.get()).select(f.stack(), Targets.regression(DMatrix.of(t)), o, java.util.Map.of(),
-                false, 0), meanSquare(t));
+                false, 0, Loes.IMPLICIT_LIMIT), meanSquare(t));
+        compare(ref, new Loes(Linalg.get()).select(f.stack(), Targets.regression(DMatrix.of(t)), o, java.util.Map.of(),
+                false, Loes.KERNEL_BUDGET_BYTES, 0), meanSquare(t));
     }
 
     @ParameterizedTest(name = "label-free N={0} d={1}")
@@ -116,7 +135,7 @@ class LoesReferenceTest {
         LoesOptions o = LoesOptions.builder().k(4).task(Task.LABEL_FREE).calibrationFraction(1.0).build();
         SelectionResult got = new Loes(Linalg.get()).select(f.stack(), null, o);
         compare(ref, got, 1);
-        compare(ref, new Loes(Linalg.get()).select(f.stack(), null, o, java.util.Map.of(), false, 0), 1);
+        compare(ref, new Loes(Linalg.get()).select(f.stack(), null, o, java.util.Map.of(), false, 0, 0), 1);
         for (SelectionResult.LayerScore ls : got.layers()) {
             assertTrue(Double.isNaN(ls.fitLoss()), "label-free has no fit loss");
         }

@@ -65,6 +65,11 @@ final class ExhaustiveSearch {
         }
     }
 
+    /** The fold (0..folds-1) calibration row {@code i} is held out in. */
+    int foldOf(int i) {
+        return fold[i];
+    }
+
     /** Cross-validated score of the best subset found by the last {@link #best} call. */
     double bestScore() {
         return bestScore;
@@ -167,7 +172,7 @@ final class ExhaustiveSearch {
                 if (classOf != null) {
                     int arg = 0;
                     for (int j = 1; j < c; j++) {
-                        if (pred.get(a, j) > pred.get(a, arg)) {
+                        if (pred.get(a, j) + tMean[j] > pred.get(a, arg) + tMean[arg]) {
                             arg = j;
                         }
                     }

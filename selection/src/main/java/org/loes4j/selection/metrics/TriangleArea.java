@@ -65,6 +65,39 @@ public final class TriangleArea {
     }
 
     /**
+     * A centroid Gram {@code M MT} re-expressed for centroids taken relative to their mean:
+     * {@code H g H} with {@code H = I - 11T / C} (areas are unchanged). Returns a new matrix.
+     */
+    public static DMatrix centreGram(DMatrix g) {
+        int c = g.rows();
+        if (g.cols() != c) {
+            throw new IllegalArgumentException("g: " + g.shape() + " is not square");
+        }
+        double[] rowMean = new double[c];
+        double all = 0;
+        for (int i = 0; i < c; i++) {
+            for (int j = 0; j < c; j++) {
+                rowMean[i] += g.get(i, j) / c;
+            }
+            all += rowMean[i] / c;
+        }
+        DMatrix out = DMatrix.zeros(c, c);
+        for (int i = 0; i < c; i++) {
+            for (int j = 0; j < c; j++) {
+                out.set(i, j, g.get(i, j) - rowMean[i] - rowMean[j] + all);
+            }
+        }
+        for (int i = 0; i < c; i++) {
+            for (int j = 0; j < i; j++) {
+                double v = 0.5 * (out.get(i, j) + out.get(j, i));
+                out.set(i, j, v);
+                out.set(j, i, v);
+            }
+        }
+        return out;
+    }
+
+    /**
      * The C x C Gram of the class centroids of the rows of x (N x d), centroids taken relative to their own
      * mean (areas depend only on differences; centring keeps the Gram free of cancellation).
      *
