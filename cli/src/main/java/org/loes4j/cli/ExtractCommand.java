@@ -1,7 +1,6 @@
 package org.loes4j.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -14,12 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -290,9 +285,9 @@ final class ExtractCommand implements Runnable {
         model.put("name", files.name());
         files.known().ifPresent(k -> model.put("maven", k.coordinates()));
         model.put("weights", files.weights().toString());
-        model.put("weightsSha256", sha256(files.weights()));
+        model.put("weightsSha256", Digests.sha256(files.weights()));
         model.put("tokenizer", files.tokenizer().toString());
-        model.put("tokenizerSha256", sha256(files.tokenizer()));
+        model.put("tokenizerSha256", Digests.sha256(files.tokenizer()));
         model.put("architecture", "bert");
         model.put("layers", c.layers());
         model.put("hidden", c.hidden());
@@ -340,15 +335,6 @@ final class ExtractCommand implements Runnable {
         m.put("totalSeconds", (System.nanoTime() - t0) / 1e9);
         m.put("provenance", LibraryInfo.environment());
         return m;
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
     }
 
     /** Moves the finished staging directory to {@code target} (replacing an empty directory). */
