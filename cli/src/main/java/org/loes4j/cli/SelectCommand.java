@@ -7,6 +7,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -52,7 +53,8 @@ final class SelectCommand implements Runnable {
     Path embeddings;
 
     @Option(names = "--labels", paramLabel = "Y",
-            description = "Labels: .npy (integer or float) or text, one value per line. Not needed label-free.")
+            description = "Labels: .npy (integer or float; (N, c) floats for multi-output regression) or text, "
+                    + "one value per line. Not needed label-free.")
     Path labels;
 
     @Option(names = "--k", defaultValue = "4", description = "Layers to select (default ${DEFAULT-VALUE}).")
@@ -83,6 +85,10 @@ final class SelectCommand implements Runnable {
 
     @Option(names = "--eta", defaultValue = "0.1", description = "Triangle weight (default ${DEFAULT-VALUE}).")
     double eta;
+
+    @Option(names = "--isotropy-eps", defaultValue = "1e-9",
+            description = "eps of iso = mean / (std + eps) (default ${DEFAULT-VALUE}).")
+    double isotropyEps;
 
     @Option(names = "--lambda", defaultValue = "1e-3", description = "Probe ridge (default ${DEFAULT-VALUE}).")
     double lambda;
@@ -152,12 +158,12 @@ final class SelectCommand implements Runnable {
                     throw new BadInputException(labels + ": " + y.rows() + " labels, the embeddings have " + n + " rows");
                 }
                 targets = t == Task.CLASSIFICATION ? Targets.classification(y.classes())
-                        : Targets.regression(SelectionInputs.column(y.values()));
+                        : Targets.regression(y.values());
             }
             stack.checkFinite();
             long tChecked = System.nanoTime();
             LoesOptions options = LoesOptions.builder().k(kUsed).task(t).alpha(alpha).gamma(gamma).eta(eta)
-                    .lambda(lambda).mu(mu).accumulation(acc).triangle(tri).calibrationFraction(calibrationFraction)
+                    .lambda(lambda).mu(mu).isotropyEps(isotropyEps).accumulation(acc).triangle(tri).calibrationFraction(calibrationFraction)
                     .seed(seed).build();
             SelectionResult result = base == null
                     ? new Loes(Linalg.get()).select(stack, targets, options, in.digests(), diagnostics)
@@ -318,6 +324,10 @@ final class SelectCommand implements Runnable {
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                // createTempFile makes owner-only files; the result is an ordinary output file.
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

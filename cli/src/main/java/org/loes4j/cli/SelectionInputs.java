@@ -210,10 +210,13 @@ final class SelectionInputs implements AutoCloseable {
         return digests;
     }
 
-    /** Labels as read: integer classes (classification) or float values (regression), one per row. */
-    record Labels(long[] classes, double[] values) {
+    /**
+     * Labels as read: integer classes (classification) or an N x c matrix of float targets (regression; a
+     * 1-D file or text gives one column, an (N, c) .npy c columns).
+     */
+    record Labels(long[] classes, DMatrix values) {
         int rows() {
-            return classes != null ? classes.length : values.length;
+            return classes != null ? classes.length : values.rows();
         }
     }
 
@@ -228,6 +231,18 @@ final class SelectionInputs implements AutoCloseable {
                 digests.put("labels", file + " sha256:" + sha256(file));
                 if (classification && !a.dtype().isFloatingPoint()) {
                     return new Labels(a.toLongArray(), null);
+                }
+                if (!classification && a.rank() == 2 && a.dim(1) > 1 && a.dtype().isFloatingPoint()) {
+                    DMatrix m = a.matrix().toDMatrix();
+                    for (int i = 0; i < m.rows(); i++) {
+                        for (int j = 0; j < m.cols(); j++) {
+                            if (!Double.isFinite(m.get(i, j))) {
+                                throw new BadInputException(file + ": target " + m.get(i, j) + " at row " + i
+                                        + ", column " + j);
+                            }
+                        }
+                    }
+                    return new Labels(null, m);
                 }
                 values = a.toDoubleArray();
             }
@@ -256,7 +271,7 @@ final class SelectionInputs implements AutoCloseable {
             }
             return new Labels(labels, null);
         }
-        return new Labels(null, values);
+        return new Labels(null, DMatrix.wrap(values, values.length, 1));
     }
 
     private static double[] readText(Path file) throws IOException {
@@ -278,11 +293,6 @@ final class SelectionInputs implements AutoCloseable {
             v[i] = out.get(i);
         }
         return v;
-    }
-
-    /** Regression targets as an N x 1 matrix. */
-    static DMatrix column(double[] values) {
-        return DMatrix.wrap(values.clone(), values.length, 1);
     }
 
     @Override

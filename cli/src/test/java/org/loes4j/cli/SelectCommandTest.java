@@ -170,6 +170,21 @@ class SelectCommandTest {
         assertEquals(2, d.code());
         assertTrue(d.err().contains("not an integer"), d.err());
 
+        Path multi = dir.resolve("targets2.npy");
+        try (NpyWriter w = Npy.create(multi, NpyDType.FLOAT64, y.length, 2)) {
+            for (int i = 0; i < y.length; i++) {
+                w.setDouble(2L * i, y[i] * 0.5);
+                w.setDouble(2L * i + 1, -y[i] + 0.1 * i);
+            }
+            w.commit();
+        }
+        Run m = run("select", "--embeddings", emb.toString(), "--labels", multi.toString(), "--task", "regression",
+                "--json", json().toString());
+        assertEquals(0, m.code(), m.err());
+        Map<String, Object> mj = Json.parseObject(Files.readString(json()));
+        assertEquals(4, ((List<?>) mj.get("selected")).size());
+        assertEquals(2L, ((Map<?, ?>) mj.get("provenance")).get("targetColumns"));
+
         Run e = run("select", "--embeddings", emb.toString(), "--task", "label-free", "--k", "3");
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("label-free"), e.out());

@@ -34,25 +34,39 @@ import org.loes4j.selection.metrics.TriangleArea;
  * <li>Yhat accumulates the raw fit of the winner on the original T (paper) or the winner's residual fit
  *     (stagewise).</li>
  * </ol>
- * Ties go to the lowest position in the layer stack.
+ * Ties go to the lowest position in the layer stack. The {@code sampled:T} triangle estimator draws each
+ * candidate's triplets from its own generator, {@code new SplittableRandom(seed ^ (step << 32 | layer))}, so an
+ * estimate does not depend on the order candidates are evaluated in (the authors' code used one global stream).
  *
  * <h2>How it is computed</h2>
  * All arithmetic is float64 through {@link Linalg}; a layer is copied to the heap (calibration rows only)
- * when it is needed and dropped after. Each layer keeps its mean and one Gram of its centred features, on the
- * smaller side: {@code G = XcT Xc} (d x d, "feature side", d &lt;= N) or {@code K = Xc XcT} (N x N, "kernel
- * side"). From it: isotropy without eigenvalues ({@link Isotropy#fromGram}), the initial ridge (primal on G,
- * dual on K: the residual is then exactly {@code lambda (K + lambda I)^-1 Tc}), and raw-feature redundancy
- * ({@code ||X_aT X_b||_F^2 = ||G_ab + N m_aT m_b||_F^2} on the feature side, and
- * {@code <K_a, K_b> + 2N u_a.u_b + N^2 |m_a|^2 |m_b|^2} with {@code u = Xc mT} on the kernel side, which
- * follows from {@code 1T Xc = 0}).
+ * when it is needed and dropped after; the N x L x d array is never copied. Each layer keeps its mean and the
+ * Gram of its centred features on the smaller side: {@code G = XcT Xc} (d x d, "feature side", d &lt;= N) or
+ * {@code K = Xc XcT} (N x N, "kernel side"); on the feature side K is kept too while all L of them fit in
+ * {@link #KERNEL_BUDGET_BYTES}. From these: isotropy without eigenvalues ({@link Isotropy#fromGram}), the
+ * initial ridge (primal on G; dual on K, where the residual is exactly {@code lambda (K + lambda I)^-1 Tc}), and
+ * raw-feature redundancy: {@code <K_a, K_b> + 2N u_a.u_b + N^2 |m_a|^2 |m_b|^2} with {@code u = Xc mT} (this
+ * is {@code ||X_aT X_b||_F^2} because {@code 1T Xc = 0}), or {@code ||G_ab + N m_aT m_b||_F^2} from cross blocks
+ * {@code G_ab = Xc_aT Xc_b} when the kernels do not fit.
  *
- * <p>Orthogonalisation is done explicitly (X~ is formed, not inferred from Gram identities, so no Schur
- * complement cancellation), on the side that keeps the system small and well posed: with p = d |S| &lt; N the
- * primal {@code B = (ScT Sc + mu I)^-1 ScT Xc_l}, {@code X~ = Xc_l - Sc B}, whose blocks {@code Xc_jT Xc_l}
- * are computed once, when j is selected, and reused in every later step (and for redundancy); otherwise the
- * dual {@code X~ = Xc_l - K_S (K_S + mu I)^-1 Xc_l = mu (K_S + mu I)^-1 Xc_l} with {@code K_S = sum_j K_j},
- * the matrix {@code mu (K_S + mu I)^-1} formed once per step. The mean of X_l that the spec adds back to X~
- * changes neither the ridge (which centres) nor the centroid differences, so it is left out.
+ * <p>Orthogonalisation forms X~ explicitly (no Schur-complement identity, so no cancellation), on the side
+ * where the system is well posed. With p = d |S| &lt; N (primal): the N x N projector
+ * {@code M = I - Sc (ScT Sc + mu I)^-1 ScT} is formed once per step ({@code A = ScT Sc + mu I = L LT},
+ * {@code Y = L^-1 ScT}, {@code M = I - YT Y}) and {@code X~ = M Xc_l} is one GEMM per candidate; for large N
+ * (no kernels), while {@code 2 p^2 d + N p d < N^2 d}, {@code B = A^-1 [Xc_jT Xc_l]_j} from cross blocks
+ * computed once, when j is selected, and reused in every later step and for redundancy, then
+ * {@code X~ = Xc_l - Sc B}. With p &gt;= N (dual):
+ * {@code X~ = Xc_l - K_S (K_S + mu I)^-1 Xc_l = Q Xc_l}, {@code Q = mu (K_S + mu I)^-1}, {@code K_S = sum K_j},
+ * Q formed once per step. The mean of X_l that the spec adds back to X~ changes neither the ridge (which
+ * centres) nor the centroid differences, so it is left out.
+ *
+ * <p>Implicit dual route: with p &gt;= N the orthogonalised candidate is usually tiny ({@code ~ mu / sigma^2}),
+ * and then the residual ridge {@code lambda (K~ + lambda I)^-1 rc}, {@code K~ = Q K_l Q}, is summed as the
+ * series {@code sum_m (-K~ / lambda)^m rc}, whose ratio is bounded by {@code tr K~ / lambda = <Q^2, K_l> /
+ * lambda}; it is taken only when that bound is at most {@link #IMPLICIT_LIMIT}. The class centroids' Gram is
+ * then {@code (E Q) K_l (E Q)T} (E: class averaging). Each candidate costs a few N x N by N x c products
+ * instead of the N^2 d of forming X~. Provenance counts the candidates of each route. Both routes, the
+ * projector and the cross-block route are checked against a plain reference implementation to 1e-9.
  */
 public final class Loes {
     /**
@@ -129,7 +143,11 @@ public final class Loes {
         Targets cal = labelled ? targets.rows(rows) : null;
         timings.put("calibrationSplitMs", ms(t0));
         Run run = new Run(layers, rows, cal, options, timings, kernelBudgetBytes, implicitLimit);
+        long td = System.nanoTime();
         SelectionResult.Diagnostics diag = diagnostics ? run.diagnostics() : null;
+        if (diagnostics) {
+            timings.put("diagnosticsMs", ms(td));
+        }
         timings.put("totalMs", ms(t0));
 
         Map<String, Object> prov = new LinkedHashMap<>(LibraryInfo.environment());
@@ -143,6 +161,7 @@ public final class Loes {
         prov.put("dim", layers.dim());
         prov.put("candidateLayers", layers.layerIndices());
         prov.put("classes", cal != null && cal.isClassification() ? cal.classCount() : 0);
+        prov.put("targetColumns", cal == null ? 0 : cal.columns());
         prov.put("side", run.featureSide ? "feature (d <= N: d x d Grams" + (run.useCross ? ", cross blocks)" : ", N x N kernels)")
                 : "kernel (d > N: N x N Grams)");
         Map<String, Object> routes = new LinkedHashMap<>();
@@ -469,7 +488,10 @@ public final class Loes {
                 for (int bi = 0; bi < selected.size(); bi++) {
                     sc.view(0, bi * d, n, d).copyFrom(centredOfSelected[selected.get(bi)]);
                 }
-                if (!useCross) {
+                // Per candidate the projector costs N^2 d multiply-adds, the cross-block solve 2 p^2 d + N p d;
+                // without kernels (large N) the projector is still used once p has grown enough to lose.
+                boolean projector = !useCross || (double) n * n * d < 2.0 * p * p * d + (double) n * p * d;
+                if (projector) {
                     DMatrix a = linalg.gramT(sc);
                     Ridge.addDiagonal(a, o.mu());
                     linalg.choleskyInPlace(a);

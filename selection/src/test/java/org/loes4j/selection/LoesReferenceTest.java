@@ -85,7 +85,9 @@ class LoesReferenceTest {
             "30, 5, 12, 5, 4, false",
             "20, 4, 30, 3, 4, true",   // kernel side (d > N), dual
             "20, 4, 30, 4, 3, false",
-            "24, 6, 24, 2, 4, true"    // d == N, two classes: no triangle term
+            "24, 6, 24, 2, 4, true",   // d == N, two classes: no triangle term
+            "80, 6, 40, 5, 4, true",   // feature side: projector (p = 40), then dual from p = 80 = N
+            "40, 5, 64, 6, 4, false"   // kernel side, larger
     })
     void classificationMatchesReference(int n, int layers, int d, int classes, int k, boolean paper) {
         Fixtures f = Fixtures.structured(1000L + n * 7L + d, n, layers, d, classes);

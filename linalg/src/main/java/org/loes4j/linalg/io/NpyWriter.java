@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes a C-order {@code .npy} array through a read-write memory mapping of a temporary file in the
@@ -150,6 +151,7 @@ public final class NpyWriter implements AutoCloseable {
             data.force();
             arena.close();
             channel.close();
+            publishable(temp);
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -158,6 +160,16 @@ public final class NpyWriter implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temp);
             throw e;
+        }
+    }
+
+    /**
+     * Temporary files are created owner-only (0600); the published file gets the usual 0644 where the file
+     * system has POSIX permissions.
+     */
+    static void publishable(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         }
     }
 

@@ -207,5 +207,9 @@ class NpyTest {
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(1, s.count());
         }
+        if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(p)), "an ordinary output file, not the temp file's 0600");
+        }
     }
 }

@@ -171,18 +171,37 @@ public final class LayerStack {
      */
     public void checkFinite() {
         double[] row = new double[dim];
+        float[] frow = new float[dim];
         for (int l = 0; l < indices.length; l++) {
+            SegmentMatrix src = segments == null ? null : segments.get(l);
+            boolean f32 = src != null && src.precision() == Precision.FLOAT32;
             for (int i = 0; i < rows; i++) {
-                if (heap != null) {
-                    DMatrix src = heap.get(l);
-                    System.arraycopy(src.data(), src.index(i, 0), row, 0, dim);
+                // x - x is 0 for finite x and NaN otherwise: one branch per row, not per value.
+                double probe = 0;
+                if (f32) {
+                    long a = src.byteOffset() + (long) i * src.stride() * 4L;
+                    MemorySegment.copy(src.segment(), F32, a, frow, 0, dim);
+                    for (int j = 0; j < dim; j++) {
+                        probe += frow[j] - frow[j];
+                    }
                 } else {
-                    readRow(segments.get(l), i, row);
+                    if (src == null) {
+                        DMatrix m = heap.get(l);
+                        System.arraycopy(m.data(), m.index(i, 0), row, 0, dim);
+                    } else {
+                        readRow(src, i, row);
+                    }
+                    for (int j = 0; j < dim; j++) {
+                        probe += row[j] - row[j];
+                    }
                 }
-                for (int j = 0; j < dim; j++) {
-                    if (!Double.isFinite(row[j])) {
-                        throw new IllegalArgumentException("embeddings: " + row[j] + " at layer " + indices[l]
-                                + ", row " + i + ", column " + j);
+                if (probe != 0 || Double.isNaN(probe)) {
+                    for (int j = 0; j < dim; j++) {
+                        double v = f32 ? frow[j] : row[j];
+                        if (!Double.isFinite(v)) {
+                            throw new IllegalArgumentException("embeddings: " + v + " at layer " + indices[l]
+                                    + ", row " + i + ", column " + j);
+                        }
                     }
                 }
             }

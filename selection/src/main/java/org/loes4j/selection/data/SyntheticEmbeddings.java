@@ -14,9 +14,9 @@ import org.loes4j.linalg.io.NpyWriter;
 /**
  * Seeded synthetic "encoder outputs" with the structure LOES looks for, written as an (N, L, d) float32
  * {@code .npy} plus int64 labels: a low-rank latent (rank {@code min(d, 16)}) seen through a projection that
- * drifts from layer to layer, per-layer anisotropic scaling, isotropic noise, and a class signal (one random
- * prototype per class) whose strength peaks in the intermediate layers (around 45% of the depth) and fades
- * towards the first and last layers. Classes are drawn uniformly; the first C rows hold classes 0..C-1 so
+ * drifts from layer to layer, per-layer anisotropic scaling (strongest at the first and last layers), isotropic
+ * noise, and a class signal (one random prototype per class) whose strength peaks in the intermediate layers
+ * (around 45% of the depth) and fades towards the first and last layers. Classes are drawn uniformly; the first C rows hold classes 0..C-1 so
  * every class is present.
  *
  * @param rows    N
@@ -70,7 +70,9 @@ public record SyntheticEmbeddings(int rows, int layers, int dim, int classes, lo
                         }
                     }
                 }
-                double decay = 0.2 + 1.5 * l / Math.max(1.0, layers - 1.0);
+                // Real encoders are most anisotropic at the ends; here the spectrum is flattest where the class
+                // signal peaks, so isotropy and fit agree on the intermediate layers.
+                double decay = 0.3 + 2.4 * Math.abs(l - 0.45 * (layers - 1)) / Math.max(1.0, layers - 1.0);
                 for (int j = 0; j < dim; j++) {
                     scale[j] = Math.pow(1.0 + j, -0.5 * decay);
                 }
