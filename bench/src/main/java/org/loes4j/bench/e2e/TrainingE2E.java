@@ -104,11 +104,14 @@ public final class TrainingE2E {
         int[] chosen = range(0, layers);
         TrainingConfig base = TrainingConfig.text().withEpochs(epochs).withBatchSize(batch).withSeed(seed);
 
-        // JIT warm-up: one epoch on a subset, untimed.
+        // JIT warm-up, untimed: one epoch on a subset with and without GeoReg, validation included.
         int warmRows = Math.min(rows, 4 * batch);
-        new Trainer(base.withEpochs(1).withGeoRegWeight(GeoReg.DEFAULT_WEIGHT)).train(
-                Embeddings.rows(train, range(0, warmRows)), trainY.rows(range(0, warmRows)), null, null, chosen, "mean",
-                ProgressListener.NONE);
+        int warmVal = Math.min(valRows, batch);
+        for (double w : new double[] {0.0, GeoReg.DEFAULT_WEIGHT}) {
+            new Trainer(base.withEpochs(1).withGeoRegWeight(w)).train(Embeddings.rows(train, range(0, warmRows)),
+                    trainY.rows(range(0, warmRows)), warmVal > 0 ? Embeddings.rows(val, range(0, warmVal)) : null,
+                    warmVal > 0 ? valY.rows(range(0, warmVal)) : null, chosen, "mean", ProgressListener.NONE);
+        }
 
         Map<String, Object> without = train(base, train, trainY, val, valY, chosen, "without GeoReg");
         Map<String, Object> with = train(base.withGeoRegWeight(GeoReg.DEFAULT_WEIGHT), train, trainY, val, valY, chosen,
@@ -133,7 +136,7 @@ public final class TrainingE2E {
         report.paragraph(Report.f("Workload: `TrainingConfig.text()` (adapters p = %d, AdamW, cosine schedule, dropout "
                         + "%.1f), %d epochs, N = %d training samples of k = %d layers, d = %d, C = %d, batch %d, "
                         + "%d validation samples scored after every epoch; `SyntheticEmbeddings` seed %d, memory-mapped "
-                        + "float32; loes4j threads %d. One untimed warm-up epoch on %d samples precedes the runs. "
+                        + "float32; loes4j threads %d. An untimed warm-up epoch on %d samples (with and without GeoReg) precedes the runs. "
                         + "Total = `Trainer.train` wall time; epoch = `EpochReport.seconds` (training steps + validation); "
                         + "step time = the trainer's own sum over optimiser steps (forward, backward, update).",
                 base.adapterDim(), base.dropout(), epochs, rows, layers, dim, classes, batch, valRows, seed,
