@@ -1,6 +1,5 @@
 package org.loes4j.nativebindings.torch;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -37,7 +36,7 @@ import org.loes4j.nativebindings.torch.internal.AotiShim;
  *       so the full product is computed and the lower triangle mirrored (both triangles equal, as the
  *       scalar reference writes them).</li>
  *   <li>Cholesky: {@code aten::linalg_cholesky_ex} through the dispatcher (its {@code info} names the first
- *       failing leading minor); triangular solves: {@code aoti_torch_cpu_triangular_solve}.</li>
+ *       failing leading minor); triangular solves: {@code aten::linalg_solve_triangular}, also through the dispatcher.</li>
  *   <li>Eigen: the 2.7 dispatcher crashes on {@code linalg_eigh}'s {@code str} argument, so the
  *       decomposition is taken from {@code aten::linalg_svd} of the shifted matrix {@code B = A + sigma I},
  *       {@code sigma = max_i sum_j |a_ij| >= rho(A)}: B is positive semi-definite, so its singular values
@@ -287,18 +286,26 @@ final class TorchKernels implements GemmKernel, GramKernel, CholeskyKernel, Eige
         }
     }
 
+    /**
+     * {@code aten::linalg_solve_triangular(Tensor self, Tensor B, *, bool upper, bool left=True, bool
+     * unitriangular=False) -> Tensor} through the dispatcher. The transposed solve passes L's buffer with
+     * swapped strides (a view of LT) and {@code upper = true}, so only L's lower triangle is read either way.
+     * (The direct shim {@code aoti_torch_cpu_triangular_solve} works too, but LibTorch prints a deprecation
+     * warning on its first use.)
+     */
     private void triangularSolve(Arena arena, Transpose trans, MemorySegment sl, int n, MemorySegment sb, int rows,
                                  int cols, int dtype, DMatrix out) {
-        MemorySegment r0 = arena.allocate(ADDRESS);
-        MemorySegment r1 = arena.allocate(ADDRESS);
-        try (Tensor tl = Tensor.fromBlob(arena, sl, n, n, n, 1, dtype, deviceCpu);
+        MemorySegment stack = arena.allocate(JAVA_LONG, 5);
+        try (Tensor tl = view(arena, sl, n, n, trans, dtype);
              Tensor tb = Tensor.fromBlob(arena, sb, rows, cols, cols, 1, dtype, deviceCpu)) {
-            TorchException.check(AotiShim.aoti_torch_cpu_triangular_solve(tb.handle(), tl.handle(), 0,
-                    trans == Transpose.YES ? 1 : 0, 0, r0, r1), "aoti_torch_cpu_triangular_solve",
-                    "op(L) X = B, L " + n + " x " + n + ", B " + rows + " x " + cols + ", " + trans);
+            stack.setAtIndex(JAVA_LONG, 0, tl.newReference(arena));
+            stack.setAtIndex(JAVA_LONG, 1, tb.newReference(arena));
         }
-        try (Tensor x = Tensor.own(r0.get(ADDRESS, 0));
-             Tensor clone = Tensor.own(r1.get(ADDRESS, 0))) {
+        stack.setAtIndex(JAVA_LONG, 2, trans == Transpose.YES ? 1L : 0L);
+        stack.setAtIndex(JAVA_LONG, 3, 1L);
+        stack.setAtIndex(JAVA_LONG, 4, 0L);
+        dispatch(arena, "aten::linalg_solve_triangular", "", stack);
+        try (Tensor x = Tensor.own(MemorySegment.ofAddress(stack.getAtIndex(JAVA_LONG, 0)))) {
             readInto(arena, x, out);
         }
     }

@@ -71,8 +71,6 @@ public final class AotiShim {
     static final FunctionDescriptor ITEM_INT32 = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
     static final FunctionDescriptor CPU_ADDMM_OUT = FunctionDescriptor.of(JAVA_INT,
             ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_DOUBLE, JAVA_DOUBLE);
-    static final FunctionDescriptor CPU_TRIANGULAR_SOLVE = FunctionDescriptor.of(JAVA_INT,
-            ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     static final FunctionDescriptor CALL_DISPATCHER = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
     static final FunctionDescriptor SET_NUM_THREADS = FunctionDescriptor.ofVoid(JAVA_INT);
     static final FunctionDescriptor GET_NUM_THREADS = FunctionDescriptor.of(JAVA_INT);
@@ -94,7 +92,6 @@ public final class AotiShim {
         m.put("aoti_torch_get_dtype", GET_DTYPE);
         m.put("aoti_torch_item_int32", ITEM_INT32);
         m.put("aoti_torch_cpu_addmm_out", CPU_ADDMM_OUT);
-        m.put("aoti_torch_cpu_triangular_solve", CPU_TRIANGULAR_SOLVE);
         m.put("aoti_torch_call_dispatcher", CALL_DISPATCHER);
         m.put("_ZN2at15set_num_threadsEi", SET_NUM_THREADS);
         m.put("_ZN2at15get_num_threadsEv", GET_NUM_THREADS);
@@ -295,24 +292,6 @@ public final class AotiShim {
             MemorySegment mat2, double beta, double alpha) {
         try {
             return (int) cpu_addmm_out.HANDLE.invokeExact(out, self, mat1, mat2, beta, alpha);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    private static final class cpu_triangular_solve {
-        static final MethodHandle HANDLE = downcall("aoti_torch_cpu_triangular_solve", CPU_TRIANGULAR_SOLVE);
-    }
-
-    /**
-     * {@code AOTITorchError aoti_torch_cpu_triangular_solve(AtenTensorHandle self, AtenTensorHandle A,
-     * int32_t upper, int32_t transpose, int32_t unitriangular, AtenTensorHandle* ret0, AtenTensorHandle* ret1)}:
-     * solves {@code op(A) X = self}; ret0 = X, ret1 = a clone of A (both new references).
-     */
-    public static int aoti_torch_cpu_triangular_solve(MemorySegment self, MemorySegment a, int upper, int transpose,
-            int unitriangular, MemorySegment ret0, MemorySegment ret1) {
-        try {
-            return (int) cpu_triangular_solve.HANDLE.invokeExact(self, a, upper, transpose, unitriangular, ret0, ret1);
         } catch (Throwable t) {
             throw unexpected(t);
         }
