@@ -8,5 +8,6 @@ module org.loes4j.nativebindings {
     requires org.loes4j.linalg;
 
     provides org.loes4j.linalg.spi.Backend with
-            org.loes4j.nativebindings.torch.TorchBackend;
+            org.loes4j.nativebindings.torch.TorchBackend,
+            org.loes4j.nativebindings.cuda.CudaBackend;
 }

@@ -32,7 +32,7 @@ public final class Allowlist {
     /** 32-bit enums and status types. */
     private static final Set<String> INT32 = Set.of("int32_t", "int", "uint32_t", "AOTITorchError", "cudaError_t",
             "cublasStatus_t", "cusolverStatus_t", "cublasOperation_t", "cublasFillMode_t", "cusolverEigMode_t",
-            "cudaMemcpyKind", "cudaDeviceAttr");
+            "cudaMemcpyKind", "cudaDeviceAttr", "cublasSideMode_t", "cublasDiagType_t");
     private static final Set<String> INT64 = Set.of("int64_t", "uint64_t", "size_t", "StableIValue");
 
     private Allowlist() {
