@@ -5,8 +5,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -28,8 +26,8 @@ import java.util.zip.ZipFile;
  * ({@value #MANIFEST}: one {@code size name} line per file) is written last, and the directory is then
  * renamed onto the target with one atomic {@code rename(2)}. A directory whose manifest is present and
  * whose files have the listed sizes is complete by construction. When two extractions race, the rename of
- * the second fails because the target exists and is not empty; the loser deletes its copy and uses the
- * winner's. A target without a valid manifest (damaged by hand) is moved aside and replaced.
+ * the second fails because the target exists and is not empty ({@code ENOTEMPTY}); the loser deletes its
+ * copy and uses the winner's. A target without a valid manifest (damaged by hand) is moved aside and replaced.
  */
 public final class LibraryCache {
     /** Name of the manifest written last into a complete cache directory. */
@@ -79,18 +77,19 @@ public final class LibraryCache {
                 try {
                     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
                     return target;
-                } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-                    if (isComplete(target)) {
-                        return target;
-                    }
-                    if (attempt > 0) {
-                        throw new IOException("cache directory " + target + " exists but is incomplete, and "
-                                + "replacing it failed twice", e);
-                    }
-                    moveAside(target, root, name);
                 } catch (AtomicMoveNotSupportedException e) {
                     throw new IOException("file system of " + root + " cannot rename atomically; set "
                             + "-Dloes4j.cache.dir to a local directory", e);
+                } catch (IOException e) {
+                    // rename(2) onto a non-empty directory fails (ENOTEMPTY, reported as a plain
+                    // FileSystemException): another extraction won, or a damaged directory is in the way.
+                    if (isComplete(target)) {
+                        return target;
+                    }
+                    if (!Files.exists(target) || attempt > 0) {
+                        throw new IOException("cannot move the extracted libraries to " + target, e);
+                    }
+                    moveAside(target, root, name);
                 }
             } finally {
                 deleteTree(tmp);
