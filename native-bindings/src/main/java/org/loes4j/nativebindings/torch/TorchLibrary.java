@@ -242,7 +242,7 @@ final class TorchLibrary {
         }
         out.put("libtorch", l.version());
         out.put("device", "cpu");
-        out.put("abiVersion", Long.toString(l.abiVersion()));
+        out.put("abiVersion", "0x" + Long.toHexString(l.abiVersion()));
         out.put("threads", Integer.toString(l.threads()));
         out.put("libraryDir", l.dir().toString());
         out.put("source", l.source());
