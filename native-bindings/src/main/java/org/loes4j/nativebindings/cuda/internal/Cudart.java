@@ -21,9 +21,8 @@ import java.util.Map;
  *
  * <p>Generated style (as jextract writes it) from {@code cudart-allowlist.txt}, which lists each
  * function with the header declaration it comes from and says how to regenerate this class: one
- * {@code static final} descriptor
- * per function, and one {@code static final} downcall handle in a nested holder class that is initialised
- * on the first call, after {@link #bind} has supplied the loaded library.
+ * {@code static final} descriptor per function, and one {@code static final} downcall handle in a nested
+ * holder class that is initialised on the first call, after {@link #bind} has supplied the loaded library.
  */
 public final class Cudart {
     private static volatile SymbolLookup library;
