@@ -48,6 +48,9 @@ import org.loes4j.nativebindings.torch.internal.AotiShim;
  * </ul>
  */
 final class TorchKernels implements GemmKernel, GramKernel, CholeskyKernel, EigenKernel {
+    /** Cache-line (and AVX-512 vector) alignment of every operand buffer. */
+    private static final long BUFFER_ALIGNMENT = 64;
+
     private final int deviceCpu;
     private final int float32;
     private final int float64;
@@ -60,10 +63,18 @@ final class TorchKernels implements GemmKernel, GramKernel, CholeskyKernel, Eige
 
     // ---------------------------------------------------------------- copies between heap and arena
 
+    /**
+     * A zeroed buffer of {@code elements} (at least one) aligned to 64 bytes. MKL picks code paths by operand
+     * alignment, so a fixed alignment keeps results bitwise reproducible from call to call.
+     */
+    private static MemorySegment buffer(Arena arena, long elements, int elementBytes) {
+        return arena.allocate(Math.max(1L, elements) * elementBytes, BUFFER_ALIGNMENT);
+    }
+
     private static MemorySegment copyIn(Arena arena, DMatrix m) {
         int rows = m.rows();
         int cols = m.cols();
-        MemorySegment seg = arena.allocate(JAVA_DOUBLE, Math.max(1L, (long) rows * cols));
+        MemorySegment seg = buffer(arena, (long) rows * cols, Double.BYTES);
         for (int i = 0; i < rows; i++) {
             MemorySegment.copy(m.data(), m.index(i, 0), seg, JAVA_DOUBLE, (long) i * cols * Double.BYTES, cols);
         }
@@ -73,7 +84,7 @@ final class TorchKernels implements GemmKernel, GramKernel, CholeskyKernel, Eige
     private static MemorySegment copyIn(Arena arena, FMatrix m) {
         int rows = m.rows();
         int cols = m.cols();
-        MemorySegment seg = arena.allocate(JAVA_FLOAT, Math.max(1L, (long) rows * cols));
+        MemorySegment seg = buffer(arena, (long) rows * cols, Float.BYTES);
         for (int i = 0; i < rows; i++) {
             MemorySegment.copy(m.data(), m.index(i, 0), seg, JAVA_FLOAT, (long) i * cols * Float.BYTES, cols);
         }
@@ -109,7 +120,7 @@ final class TorchKernels implements GemmKernel, GramKernel, CholeskyKernel, Eige
             MemorySegment sa = copyIn(arena, a);
             MemorySegment sb = copyIn(arena, b);
             MemorySegment sc = beta == 0
-                    ? arena.allocate(JAVA_DOUBLE, Math.max(1L, (long) c.rows() * c.cols()))
+                    ? buffer(arena, (long) c.rows() * c.cols(), Double.BYTES)
                     : copyIn(arena, c);
             addmm(arena, sa, a.rows(), a.cols(), transA, sb, b.rows(), b.cols(), transB, sc, c.rows(), c.cols(),
                     alpha, beta, float64);
@@ -123,7 +134,7 @@ final class TorchKernels implements GemmKernel, GramKernel, CholeskyKernel, Eige
             MemorySegment sa = copyIn(arena, a);
             MemorySegment sb = copyIn(arena, b);
             MemorySegment sc = beta == 0
-                    ? arena.allocate(JAVA_FLOAT, Math.max(1L, (long) c.rows() * c.cols()))
+                    ? buffer(arena, (long) c.rows() * c.cols(), Float.BYTES)
                     : copyIn(arena, c);
             addmm(arena, sa, a.rows(), a.cols(), transA, sb, b.rows(), b.cols(), transB, sc, c.rows(), c.cols(),
                     alpha, beta, float32);
@@ -150,7 +161,7 @@ final class TorchKernels implements GemmKernel, GramKernel, CholeskyKernel, Eige
         int n = c.rows();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sa = copyIn(arena, a);
-            MemorySegment sc = beta == 0 ? arena.allocate(JAVA_DOUBLE, Math.max(1L, (long) n * n)) : copyIn(arena, c);
+            MemorySegment sc = beta == 0 ? buffer(arena, (long) n * n, Double.BYTES) : copyIn(arena, c);
             Transpose other = trans == Transpose.YES ? Transpose.NO : Transpose.YES;
             addmm(arena, sa, a.rows(), a.cols(), trans, sa, a.rows(), a.cols(), other, sc, n, n, alpha, beta, float64);
             for (int i = 0; i < n; i++) {
@@ -168,7 +179,7 @@ final class TorchKernels implements GemmKernel, GramKernel, CholeskyKernel, Eige
         int n = c.rows();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sa = copyIn(arena, a);
-            MemorySegment sc = beta == 0 ? arena.allocate(JAVA_FLOAT, Math.max(1L, (long) n * n)) : copyIn(arena, c);
+            MemorySegment sc = beta == 0 ? buffer(arena, (long) n * n, Float.BYTES) : copyIn(arena, c);
             Transpose other = trans == Transpose.YES ? Transpose.NO : Transpose.YES;
             addmm(arena, sa, a.rows(), a.cols(), trans, sa, a.rows(), a.cols(), other, sc, n, n, alpha, beta, float32);
             for (int i = 0; i < n; i++) {

@@ -15,6 +15,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.loes4j.linalg.DMatrix;
+import org.loes4j.linalg.concurrent.LinalgExecutor;
 import org.loes4j.linalg.Transpose;
 import org.loes4j.nativebindings.testing.Allowlist;
 import org.loes4j.nativebindings.torch.internal.AotiShim;
@@ -51,7 +52,7 @@ class AotiShimTest {
     void loadedFactsAreConsistent() {
         assertTrue(lib.version().startsWith(TorchLibrary.EXPECTED_VERSION), lib.version());
         assertTrue(lib.float32() != lib.float64(), "dtype codes must differ");
-        assertTrue(lib.threads() >= 1, "threads " + lib.threads());
+        assertEquals(LinalgExecutor.threads(), lib.threads(), "ATen's intra-op threads follow loes4j.threads");
         Map<String, String> d = new TorchBackend().details();
         assertEquals("cpu", d.get("device"));
         assertTrue(d.get("libtorch").startsWith("2.7.1"), d.toString());

@@ -54,7 +54,8 @@ class TorchVersusVectorTest {
     }
 
     static Stream<Arguments> gemmShapes() {
-        int[][] shapes = {{1, 1, 1}, {7, 17, 1}, {17, 7, 65}, {64, 64, 64}, {65, 63, 17}, {3, 130, 7}, {5, 4, 0}};
+        int[][] shapes = {{1, 1, 1}, {7, 17, 1}, {17, 7, 65}, {64, 64, 64}, {65, 63, 17}, {3, 130, 7}, {5, 4, 0},
+                {1000, 65, 130}};
         List<Arguments> out = new ArrayList<>();
         for (int[] s : shapes) {
             for (Transpose ta : Transpose.values()) {
@@ -114,6 +115,34 @@ class TorchVersusVectorTest {
             for (float x : row) {
                 assertTrue(Float.isFinite(x), "float32 beta 0 let NaN through");
             }
+        }
+    }
+
+    @Test
+    void concurrentCallsFromManyThreadsGiveTheSingleThreadedResults() throws Exception {
+        SplittableRandom rng = new SplittableRandom(77);
+        int tasks = 8;
+        DMatrix[] as = new DMatrix[tasks];
+        DMatrix[] want = new DMatrix[tasks];
+        for (int t = 0; t < tasks; t++) {
+            as[t] = DMatrix.random(40 + t, 33, rng);
+            want[t] = torch.gramT(as[t]);
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<DMatrix>> got = new ArrayList<>();
+            for (int rep = 0; rep < 5; rep++) {
+                for (int t = 0; t < tasks; t++) {
+                    DMatrix a = as[t];
+                    got.add(pool.submit(() -> torch.gramT(a)));
+                }
+            }
+            for (int i = 0; i < got.size(); i++) {
+                assertEquals(java.util.Arrays.deepToString(want[i % tasks].toArray()),
+                        java.util.Arrays.deepToString(got.get(i).get().toArray()), "task " + i);
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
