@@ -46,17 +46,6 @@ final class VectorEigen implements EigenKernel {
         SymmetricEigenSolver.solve(OPS, a, w, vectors);
     }
 
-    /**
-     * Sum of the lanes in lane order. {@code reduceLanes(ADD)} leaves the order unspecified and it does
-     * differ between the interpreted and the compiled code, which would break bitwise reproducibility.
-     */
-    static double sumLanes(DoubleVector v) {
-        double s = 0;
-        for (int i = 0; i < D.length(); i++) {
-            s += v.lane(i);
-        }
-        return s;
-    }
 
     /** Row primitives: vector body to {@code loopBound}, scalar tail, lanes summed once per call. */
     static final class SimdRowOps implements RowOps {
@@ -77,7 +66,7 @@ final class VectorEigen implements EigenKernel {
             for (; k < bound; k += lanes) {
                 acc0 = DoubleVector.fromArray(D, x, xo + k).fma(DoubleVector.fromArray(D, y, yo + k), acc0);
             }
-            double s = sumLanes(acc0.add(acc1));
+            double s = VectorKernels.sumLanes(acc0.add(acc1));
             for (; k < n; k++) {
                 s += x[xo + k] * y[yo + k];
             }
@@ -108,7 +97,7 @@ final class VectorEigen implements EigenKernel {
                 acc = r.fma(DoubleVector.fromArray(D, v, vo + k), acc);
                 r.fma(va, DoubleVector.fromArray(D, y, yo + k)).intoArray(y, yo + k);
             }
-            double s = sumLanes(acc);
+            double s = VectorKernels.sumLanes(acc);
             for (; k < n; k++) {
                 double r = row[ro + k];
                 s += r * v[vo + k];
@@ -148,7 +137,7 @@ final class VectorEigen implements EigenKernel {
                 acc = r.fma(DoubleVector.fromArray(D, v, vo + k), acc);
                 r.fma(va, DoubleVector.fromArray(D, y, yo + k)).intoArray(y, yo + k);
             }
-            double s = sumLanes(acc);
+            double s = VectorKernels.sumLanes(acc);
             for (; k < n; k++) {
                 double r = row[ro + k] + a1 * x1[x1o + k] + a2 * x2[x2o + k];
                 row[ro + k] = r;
@@ -184,8 +173,8 @@ final class VectorEigen implements EigenKernel {
                 acc1 = q.fma(vv, acc1);
                 q.fma(va1, p.fma(va0, DoubleVector.fromArray(D, y, yo + k))).intoArray(y, yo + k);
             }
-            double s0 = sumLanes(acc0);
-            double s1 = sumLanes(acc1);
+            double s0 = VectorKernels.sumLanes(acc0);
+            double s1 = VectorKernels.sumLanes(acc1);
             for (; k < n; k++) {
                 double u = x1[x1o + k];
                 double w = x2[x2o + k];

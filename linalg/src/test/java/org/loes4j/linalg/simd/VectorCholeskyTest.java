@@ -1,5 +1,6 @@
 package org.loes4j.linalg.simd;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -104,6 +105,23 @@ class VectorCholeskyTest {
         FMatrix fv = a.toFMatrix();
         withGram.spotrf(fv);
         assertTrue(maxDiff(widen(fs), widen(fv)) <= TOL32 * maxAbs(widen(fs)), "float32 n=" + n);
+    }
+
+    /** Parallel panel solve and trailing update, twice on the same input: bitwise the same factor. */
+    @Test
+    void sameInputSameBitsAcrossRuns() {
+        DMatrix a = CholeskyTestSupport.spd(520, new SplittableRandom(83));
+        DMatrix first = a.copy();
+        DMatrix second = a.copy();
+        CholeskyKernel backendKernel = Linalg.using("vector").backends().kernel(CholeskyKernel.class);
+        backendKernel.dpotrf(first);
+        backendKernel.dpotrf(second);
+        assertArrayEquals(first.data(), second.data(), 0.0);
+        DMatrix own = a.copy();
+        DMatrix ownAgain = a.copy();
+        OWN_LOOPS.dpotrf(own);
+        OWN_LOOPS.dpotrf(ownAgain);
+        assertArrayEquals(own.data(), ownAgain.data(), 0.0);
     }
 
     @Test
