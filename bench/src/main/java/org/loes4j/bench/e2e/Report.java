@@ -64,7 +64,7 @@ final class Report {
         @SuppressWarnings("unchecked")
         Map<String, String> env = (Map<String, String>) machine.get("loes4j");
         md.append("- loes4j ").append(env.get("loes4jVersion")).append(", backend ").append(env.get("backend"))
-                .append(", threads ").append(env.get("threads")).append(" (of the harness JVM; child JVMs below say their own)\n");
+                .append(", threads ").append(env.get("threads")).append(" (harness JVM)\n");
         md.append("- Command: `").append(command).append("`\n");
         md.append("- Load average (1/5/15 min) at start: ").append(load).append('\n');
         md.append("- UTC: ").append(stamp).append("\n\n");

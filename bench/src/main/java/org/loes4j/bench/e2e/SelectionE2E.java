@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.loes4j.linalg.SegmentMatrix;
+import org.loes4j.linalg.concurrent.LinalgExecutor;
 import org.loes4j.linalg.io.Json;
 import org.loes4j.linalg.io.Npy;
 import org.loes4j.linalg.io.NpyArray;
@@ -164,7 +165,9 @@ public final class SelectionE2E {
                 cli.add("--calibration-fraction");
                 cli.add(Double.toString(fraction));
             }
-            command = ChildJvm.command(List.of(), CLI_MAIN, cli);
+            // The child runs with this JVM's thread count (run-e2e.sh's --threads), not its own default.
+            command = ChildJvm.command(List.of("-D" + LinalgExecutor.THREADS_PROPERTY + "=" + LinalgExecutor.threads()),
+                    CLI_MAIN, cli);
             ChildJvm.Result res = ChildJvm.run(command).checkOk(command);
             wall[r] = res.wallSeconds();
             rss[r] = res.peakRssKiB() / 1024.0;
@@ -299,7 +302,9 @@ public final class SelectionE2E {
                 + "layer, `stepNMs` is greedy step N, `totalMs` is `Loes.select`, `digestWaitMs` waits for the "
                 + "SHA-256 of the inputs, `endToEndMs` is the select command inside the JVM (JVM start-up and JSON "
                 + "writing are the rest of the wall time). Peak RSS: " + rows.getFirst().get("peakRssSource")
-                + "; the child JVM runs with the default heap limit.");
+                + "; the child JVM runs with the default heap limit. Child JVMs: backend "
+                + rows.getFirst().get("childBackend") + ", " + rows.getFirst().get("childThreads") + " threads; warm "
+                + "runs: " + LinalgExecutor.threads() + " threads.");
         report.table(header, p);
     }
 
