@@ -108,7 +108,7 @@ quick_args() { # the small configuration of --quick, per harness
   case "$1" in
     selection) echo "--shapes 300x6x64x4,200x5x48x3 --cold-runs 2 --warm-runs 2 --warmup 1" ;;
     training) echo "--rows 1000 --val-rows 200 --epochs 2 --dim 64 --geo-batches 4 --eigen-batches 2" ;;
-    encoder) echo "--lines 40 --passes 1 --warmup-batches 1" ;;
+    encoder) echo "--lines 40 --passes 1 --warmup-passes 1" ;;
   esac
 }
 

@@ -34,15 +34,16 @@ import org.loes4j.linalg.io.Json;
  * {@link TextEncoder#encode} does); both implementations then run exactly these batches, so the timing is the
  * encoder alone (no tokenising, no pooling). Each (implementation, thread count) runs in a fresh JVM: loes4j
  * with {@code -Dloes4j.threads=T}, ONNX Runtime with {@code T} intra-op threads (inter-op 1). In each, an
- * untimed warm-up runs the first {@code --warmup-batches} batches and the longest one, then {@code --passes}
- * timed passes over all batches; tokens/s = real (unpadded) tokens of a pass / the pass's median time.
+ * untimed warm-up of {@code --warmup-passes} passes over all batches (every batch shape is seen once: ONNX
+ * Runtime plans memory per input shape, the JIT compiles loes4j's kernels) precedes {@code --passes} timed
+ * passes; tokens/s = real (unpadded) tokens of a pass / the pass's median time.
  * loes4j's stage split comes from {@link BertModel.StageTimes}. As a cross-check, each worker reports the
  * last hidden state's {@code [CLS]} row of the first sample, and the parent prints the largest relative
  * difference between the two implementations.
  *
  * <p>Options: {@code --model} (name or path, default bge-small-en-v1.5), {@code --sentences FILE} (default
  * the encoders' test resource), {@code --lines N} (first N lines, default 304: the State of the Union part),
- * {@code --batch}, {@code --max-length}, {@code --threads 1,2}, {@code --passes}, {@code --warmup-batches},
+ * {@code --batch}, {@code --max-length}, {@code --threads 1,2}, {@code --passes}, {@code --warmup-passes},
  * {@code --impls loes4j,onnxruntime}, plus {@link Report}'s.
  */
 public final class EncoderE2E {
@@ -58,7 +59,7 @@ public final class EncoderE2E {
             return;
         }
         Args a = new Args(args, SelectionE2E.withCommon("model", "sentences", "lines", "batch", "max-length", "threads",
-                "passes", "warmup-batches", "impls"));
+                "passes", "warmup-passes", "impls"));
         Report report = new Report("encoder", "End-to-end: encoder, every hidden state (loes4j vs ONNX Runtime)", a,
                 EncoderE2E.class.getName(), args);
         String model = a.get("model", "bge-small-en-v1.5");
@@ -68,7 +69,7 @@ public final class EncoderE2E {
         int maxLength = a.getInt("max-length", 512);
         int[] threads = a.getInts("threads", new int[] {1, 2});
         int passes = a.getInt("passes", 2);
-        int warmupBatches = a.getInt("warmup-batches", 2);
+        int warmupPasses = a.getInt("warmup-passes", 1);
         List<String> impls = List.of(a.get("impls", "loes4j,onnxruntime").split(","));
         for (String impl : impls) {
             if (!impl.equals("loes4j") && !impl.equals("onnxruntime")) {
@@ -84,7 +85,7 @@ public final class EncoderE2E {
                 List<String> worker = List.of("--worker", "--impl", impl, "--threads", Integer.toString(t), "--model",
                         files.weights().toString(), "--sentences", sentences, "--lines", Integer.toString(lines),
                         "--batch", Integer.toString(batch), "--max-length", Integer.toString(maxLength), "--passes",
-                        Integer.toString(passes), "--warmup-batches", Integer.toString(warmupBatches));
+                        Integer.toString(passes), "--warmup-passes", Integer.toString(warmupPasses));
                 List<String> cmd = ChildJvm.command(List.of("-D" + LinalgExecutor.THREADS_PROPERTY + "=" + t),
                         EncoderE2E.class.getName(), worker);
                 ChildJvm.Result r = ChildJvm.run(cmd).checkOk(cmd);
@@ -111,26 +112,26 @@ public final class EncoderE2E {
         report.put("batch", batch);
         report.put("maxLength", maxLength);
         report.put("passes", passes);
-        report.put("warmupBatches", warmupBatches);
+        report.put("warmupPasses", warmupPasses);
         report.put("results", results);
-        writeTables(report, results, threads, files, sentences, lines, batch, passes, warmupBatches);
+        writeTables(report, results, threads, files, sentences, lines, batch, passes, warmupPasses);
         Path[] out = report.write();
         System.out.print(report.markdown());
         System.out.println("encoder: wrote " + out[0] + " and " + out[1]);
     }
 
     private static void writeTables(Report report, List<Map<String, Object>> results, int[] threads, ModelFiles files,
-                                    String sentences, int lines, int batch, int passes, int warmupBatches) {
+                                    String sentences, int lines, int batch, int passes, int warmupPasses) {
         Map<String, Object> first = results.getFirst();
         report.paragraph(Report.f("Model %s (%s); texts: the first %d lines of `%s`; %s real tokens in %s batches of "
                         + "up to %d texts (%s positions with padding), length-sorted as `TextEncoder.encode` does; every "
-                        + "hidden state (%s) produced per batch. Each row is a fresh JVM: %d untimed warm-up batches + the "
-                        + "longest batch, then %d timed passes over all batches; tokens/s = real tokens per pass / median "
+                        + "hidden state (%s) produced per batch. Each row is a fresh JVM: %d untimed warm-up pass(es), then "
+                        + "%d timed passes over all batches; tokens/s = real tokens per pass / median "
                         + "pass time. Encoder only: tokenising and pooling are outside the timing for both. ONNX Runtime: "
                         + "intra-op threads = T, inter-op 1, outputs left in native memory; loes4j: -Dloes4j.threads=T, "
                         + "hidden states handed to a sink that reads one value.",
                 files.name(), files.weights().getFileName(), lines, sentences, first.get("realTokens"), first.get("batches"),
-                batch, first.get("paddedTokens"), first.get("hiddenStates"), warmupBatches, passes));
+                batch, first.get("paddedTokens"), first.get("hiddenStates"), warmupPasses, passes));
         List<List<String>> t = new ArrayList<>();
         Map<Integer, Map<String, Map<String, Object>>> byThreads = new LinkedHashMap<>();
         for (Map<String, Object> r : results) {
@@ -196,7 +197,7 @@ public final class EncoderE2E {
     /** One implementation at one thread count; prints one {@code E2E-RESULT {json}} line. */
     private static void worker(String[] args) throws Exception {
         Args a = new Args(args, List.of("impl", "threads", "model", "sentences", "lines", "batch", "max-length", "passes",
-                "warmup-batches"));
+                "warmup-passes"));
         String impl = a.get("impl", "loes4j");
         int threads = a.getInt("threads", 1);
         ModelFiles files = ModelResolver.defaults().resolve(a.get("model", "bge-small-en-v1.5"));
@@ -204,7 +205,7 @@ public final class EncoderE2E {
         int batchSize = a.getInt("batch", 32);
         int maxLength = a.getInt("max-length", 512);
         int passes = a.getInt("passes", 2);
-        int warmupBatches = a.getInt("warmup-batches", 2);
+        int warmupPasses = a.getInt("warmup-passes", 1);
         List<String> texts = readTexts(Path.of(a.get("sentences", DEFAULT_SENTENCES)), lines);
         WordPieceTokenizer tokenizer = WordPieceTokenizer.fromJson(files.tokenizer());
         List<TokenBatch> batches = batches(tokenizer, texts, maxLength, batchSize);
@@ -214,8 +215,10 @@ public final class EncoderE2E {
             realTokens += b.realTokens();
             padded += b.positions();
         }
-        List<TokenBatch> warm = new ArrayList<>(batches.subList(0, Math.min(warmupBatches, batches.size())));
-        warm.add(batches.getLast());
+        List<TokenBatch> warm = new ArrayList<>();
+        for (int p = 0; p < warmupPasses; p++) {
+            warm.addAll(batches);
+        }
 
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("impl", impl);

@@ -69,7 +69,7 @@ class E2EHarnessTest {
     @Test
     void encoderAgainstOnnxRuntime() throws Exception {
         EncoderE2E.main(new String[] {"--sentences", SENTENCES.toString(), "--lines", "6", "--batch", "4", "--threads",
-                "1", "--passes", "1", "--warmup-batches", "1", "--out", out.toString(), "--prefix", "test"});
+                "1", "--passes", "1", "--warmup-passes", "0", "--out", out.toString(), "--prefix", "test"});
         Map<String, Object> json = onlyResult("test-encoder-");
         List<?> results = (List<?>) json.get("results");
         assertEquals(2, results.size(), "loes4j and ONNX Runtime");
