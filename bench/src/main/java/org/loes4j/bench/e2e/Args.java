@@ -1,15 +1,12 @@
 package org.loes4j.bench.e2e;
 
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** {@code --name value} options of a harness; every option must be one the harness knows. */
 final class Args {
     private final Map<String, String> values = new LinkedHashMap<>();
-    private final Set<String> used = new HashSet<>();
 
     /**
      * @param args  {@code --name value} pairs
@@ -30,7 +27,6 @@ final class Args {
     }
 
     String get(String name, String def) {
-        used.add(name);
         return values.getOrDefault(name, def);
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a class of this class path in a fresh JVM (the {@code java} of {@code java.home}, with the flags every
@@ -79,7 +80,7 @@ final class ChildJvm {
             Process p = pb.start();
             long polled = -1;
             Path status = Path.of("/proc", Long.toString(p.pid()), "status");
-            while (!p.waitFor(POLL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            while (!p.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
                 if (!gnuTime) {
                     polled = Math.max(polled, vmHwm(status));
                 }

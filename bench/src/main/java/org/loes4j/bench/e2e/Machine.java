@@ -49,16 +49,6 @@ final class Machine {
         return parts.length >= 3 ? parts[0] + " " + parts[1] + " " + parts[2] : l.getFirst();
     }
 
-    /** The 1-minute load average, NaN when unknown. */
-    static double load1() {
-        String s = loadAverage();
-        try {
-            return Double.parseDouble(s.split(" ")[0]);
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
-    }
-
     /** CPU, cores, memory, JDK (with the VM), OS and loes4j's environment (backend, vector width, threads). */
     static Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
