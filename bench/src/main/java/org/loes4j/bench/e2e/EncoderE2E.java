@@ -128,7 +128,8 @@ public final class EncoderE2E {
                         + "hidden state (%s) produced per batch. Each row is a fresh JVM: %d untimed warm-up pass(es), then "
                         + "%d timed passes over all batches; tokens/s = real tokens per pass / median "
                         + "pass time. Encoder only: tokenising and pooling are outside the timing for both. ONNX Runtime: "
-                        + "intra-op threads = T, inter-op 1, outputs left in native memory; loes4j: -Dloes4j.threads=T, "
+                        + "intra-op threads = T, inter-op 1, default session options otherwise (graph optimisations on, worker "
+                        + "threads spin while waiting: that costs it on a busy machine), outputs left in native memory; loes4j: -Dloes4j.threads=T, "
                         + "hidden states handed to a sink that reads one value.",
                 files.name(), files.weights().getFileName(), lines, sentences, first.get("realTokens"), first.get("batches"),
                 batch, first.get("paddedTokens"), first.get("hiddenStates"), warmupPasses, passes));
