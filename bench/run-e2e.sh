@@ -6,7 +6,8 @@
 #   HARNESS       selection | training | encoder | all
 #                   selection  loes select cold (fresh JVM per run: wall time, peak RSS) and warm (in-process),
 #                              N=3000 L=22 d=768 C=11 and N=2000 L=12 d=384 C=6, k=4 (+ calibration fraction 1.0)
-#                   training   15 epochs, N=10000, k=4, d=384, C=10, batch 128, with and without GeoReg; GeoReg's
+#                   training   15 epochs, N=10000, k=4, d=384, C=10, batch 128, with and without GeoReg (twice each,
+#                              alternating order); GeoReg's
 #                              closed form vs the eigenvalue route
 #                   encoder    bge-small-en-v1.5, every hidden state, batch 32: loes4j vs ONNX Runtime, 1 and 2
 #                              threads (a fresh JVM each)
@@ -19,7 +20,7 @@
 # the markdown. Finds a JDK >= 25 like ./loes does: $JAVA_HOME if it is one, else the newest under /usr/lib/jvm
 # (or $LOES_JDK_DIRS). Needs Maven (mvn on PATH, or $MVN); extra Maven flags in $LOES_MVN_OPTS (e.g. -o).
 # The encoder harness needs the bge-small jar in the local Maven repository (the build downloads it).
-# `all` takes about 6-8 minutes on 2 quiet cores; run it on a quiet machine.
+# `all` takes about 5 minutes on 2 quiet cores; run it on a quiet machine.
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -107,7 +108,7 @@ fi
 quick_args() { # the small configuration of --quick, per harness
   case "$1" in
     selection) echo "--shapes 300x6x64x4,200x5x48x3 --cold-runs 2 --warm-runs 2 --warmup 1" ;;
-    training) echo "--rows 1000 --val-rows 200 --epochs 2 --dim 64 --geo-batches 4 --eigen-batches 2" ;;
+    training) echo "--rows 1000 --val-rows 200 --epochs 2 --dim 64 --repeats 1 --geo-batches 4 --eigen-batches 2" ;;
     encoder) echo "--lines 40 --passes 1 --warmup-passes 1" ;;
   esac
 }

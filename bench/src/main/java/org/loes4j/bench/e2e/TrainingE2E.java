@@ -49,7 +49,7 @@ public final class TrainingE2E {
 
     public static void main(String[] args) throws Exception {
         Args a = new Args(args, SelectionE2E.withCommon("rows", "val-rows", "layers", "dim", "classes", "epochs",
-                "batch", "geo-batches", "eigen-batches", "seed", "work"));
+                "batch", "repeats", "geo-batches", "eigen-batches", "seed", "work"));
         Report report = new Report("training", "End-to-end: probe training with and without GeoReg", a,
                 TrainingE2E.class.getName(), args);
         int rows = a.getInt("rows", 10_000);
@@ -59,9 +59,13 @@ public final class TrainingE2E {
         int classes = a.getInt("classes", 10);
         int epochs = a.getInt("epochs", 15);
         int batch = a.getInt("batch", 128);
+        int repeats = a.getInt("repeats", 2);
         int geoBatches = a.getInt("geo-batches", 20);
         int eigenBatches = a.getInt("eigen-batches", 3);
         long seed = a.getInt("seed", 42);
+        if (repeats < 1) {
+            throw new IllegalArgumentException("--repeats: " + repeats + " must be >= 1");
+        }
         if (geoBatches < 1 || eigenBatches < 1 || eigenBatches > geoBatches) {
             throw new IllegalArgumentException("--geo-batches " + geoBatches + ", --eigen-batches " + eigenBatches
                     + ": need 1 <= eigen-batches <= geo-batches");
@@ -74,8 +78,8 @@ public final class TrainingE2E {
             Path lab = work.resolve("train-labels.npy");
             new SyntheticEmbeddings(rows + valRows, layers, dim, classes, seed).write(emb, lab);
             try (NpyArray array = Npy.map(emb); NpyArray labels = Npy.map(lab)) {
-                run(report, array, labels, rows, valRows, layers, dim, classes, epochs, batch, geoBatches, eigenBatches,
-                        seed);
+                run(report, array, labels, rows, valRows, layers, dim, classes, epochs, batch, repeats, geoBatches,
+                        eigenBatches, seed);
             }
         } finally {
             if (tempWork) {
@@ -88,7 +92,8 @@ public final class TrainingE2E {
     }
 
     private static void run(Report report, NpyArray array, NpyArray labels, int rows, int valRows, int layers, int dim,
-                            int classes, int epochs, int batch, int geoBatches, int eigenBatches, long seed) {
+                            int classes, int epochs, int batch, int repeats, int geoBatches, int eigenBatches,
+                            long seed) {
         Embeddings all = Embeddings.of(array);
         long[] y = labels.toLongArray();
         int[] trainIds = range(0, rows);
@@ -113,9 +118,23 @@ public final class TrainingE2E {
                     warmVal > 0 ? valY.rows(range(0, warmVal)) : null, chosen, "mean", ProgressListener.NONE);
         }
 
-        Map<String, Object> without = train(base, train, trainY, val, valY, chosen, "without GeoReg");
-        Map<String, Object> with = train(base.withGeoRegWeight(GeoReg.DEFAULT_WEIGHT), train, trainY, val, valY, chosen,
-                "with GeoReg");
+        // Alternating order (without, with, with, without, ...): a drift over the run (JIT, page cache, other
+        // load) then shows in both variants instead of favouring the one that runs second.
+        List<Map<String, Object>> withoutRuns = new ArrayList<>();
+        List<Map<String, Object>> withRuns = new ArrayList<>();
+        for (int r = 0; r < repeats; r++) {
+            for (int v = 0; v < 2; v++) {
+                boolean geoOn = (v == 1) == (r % 2 == 0);
+                if (geoOn) {
+                    withRuns.add(train(base.withGeoRegWeight(GeoReg.DEFAULT_WEIGHT), train, trainY, val, valY, chosen,
+                            "with GeoReg"));
+                } else {
+                    withoutRuns.add(train(base, train, trainY, val, valY, chosen, "without GeoReg"));
+                }
+            }
+        }
+        Map<String, Object> without = summarize("without GeoReg", withoutRuns);
+        Map<String, Object> with = summarize("with GeoReg", withRuns);
         Map<String, Object> geo = geoRegAlone(train, trainY, layers, dim, classes, batch, base.adapterDim(), geoBatches,
                 eigenBatches, seed);
 
@@ -126,6 +145,7 @@ public final class TrainingE2E {
         report.put("classes", classes);
         report.put("epochs", epochs);
         report.put("batch", batch);
+        report.put("repeats", repeats);
         report.put("seed", seed);
         report.put("threads", LinalgExecutor.threads());
         report.put("config", base.toMap());
@@ -136,11 +156,13 @@ public final class TrainingE2E {
         report.paragraph(Report.f("Workload: `TrainingConfig.text()` (adapters p = %d, AdamW, cosine schedule, dropout "
                         + "%.1f), %d epochs, N = %d training samples of k = %d layers, d = %d, C = %d, batch %d, "
                         + "%d validation samples scored after every epoch; `SyntheticEmbeddings` seed %d, memory-mapped "
-                        + "float32; loes4j threads %d. An untimed warm-up epoch on %d samples (with and without GeoReg) precedes the runs. "
-                        + "Total = `Trainer.train` wall time; epoch = `EpochReport.seconds` (training steps + validation); "
-                        + "step time = the trainer's own sum over optimiser steps (forward, backward, update).",
+                        + "float32; loes4j threads %d. An untimed warm-up epoch on %d samples (with and without GeoReg) precedes the runs; "
+                        + "each variant then trains %d times in alternating order (without, with, with, without, ...) "
+                        + "and every column is the median over its runs. Total = `Trainer.train` wall time; epoch = "
+                        + "`EpochReport.seconds` (training steps + validation); step time = the trainer's own sum over "
+                        + "optimiser steps (forward, backward, update).",
                 base.adapterDim(), base.dropout(), epochs, rows, layers, dim, classes, batch, valRows, seed,
-                LinalgExecutor.threads(), warmRows));
+                LinalgExecutor.threads(), warmRows, repeats));
         List<List<String>> t = new ArrayList<>();
         for (Map<String, Object> r : List.of(without, with)) {
             double steps = ((Number) r.get("steps")).doubleValue();
@@ -203,6 +225,23 @@ public final class TrainingE2E {
         m.put("finalValidationAccuracy", lastMetric);
         System.out.println(Report.f("training: %s: %.2f s total, %d steps, %.2f s in steps, %.3f s in GeoReg", name, total,
                 r.steps(), r.stepSeconds(), r.geoRegSeconds()));
+        return m;
+    }
+
+    /** Medians over the runs of one variant (all runs kept under {@code runs}). */
+    private static Map<String, Object> summarize(String name, List<Map<String, Object>> runs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        for (String key : List.of("totalSeconds", "epochMedianSeconds", "stepSeconds", "geoRegSeconds")) {
+            double[] v = new double[runs.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (Double) runs.get(i).get(key);
+            }
+            m.put(key, Report.median(v));
+        }
+        m.put("steps", runs.getFirst().get("steps"));
+        m.put("finalValidationAccuracy", runs.getLast().get("finalValidationAccuracy"));
+        m.put("runs", runs);
         return m;
     }
 

@@ -53,7 +53,7 @@ class E2EHarnessTest {
     @Test
     void trainingWithAndWithoutGeoReg() throws Exception {
         TrainingE2E.main(new String[] {"--rows", "300", "--val-rows", "64", "--layers", "2", "--dim", "16", "--classes",
-                "4", "--epochs", "1", "--batch", "64", "--geo-batches", "2", "--eigen-batches", "1", "--out",
+                "4", "--epochs", "1", "--batch", "64", "--repeats", "1", "--geo-batches", "2", "--eigen-batches", "1", "--out",
                 out.toString(), "--prefix", "test"});
         Map<String, Object> json = onlyResult("test-training-");
         Map<?, ?> without = (Map<?, ?>) json.get("withoutGeoReg");
