@@ -46,9 +46,19 @@ class ArchitectureTest {
         return out;
     }
 
+    /**
+     * bench alone runs on the class path: EJML's jars are automatic modules that split packages
+     * ({@code org.ejml.dense.row} in several jars), which no module graph accepts (see bench/pom.xml).
+     */
+    private static final Set<String> CLASS_PATH_ONLY = Set.of("bench");
+
     @Test
     void everyModuleHasAModuleInfo() {
         for (String module : ALLOWED.keySet()) {
+            if (CLASS_PATH_ONLY.contains(module)) {
+                assertTrue(!Files.exists(ROOT.resolve(module).resolve("src/main/java/module-info.java")));
+                continue;
+            }
             assertTrue(Files.isRegularFile(ROOT.resolve(module).resolve("src/main/java/module-info.java")),
                     module + " lacks module-info.java");
         }
@@ -57,6 +67,9 @@ class ArchitectureTest {
     @Test
     void dependenciesFlowOneWay() throws IOException {
         for (var e : ALLOWED.entrySet()) {
+            if (CLASS_PATH_ONLY.contains(e.getKey())) {
+                continue;
+            }
             Set<String> ours = new TreeSet<>();
             for (String r : requires(e.getKey())) {
                 if (r.startsWith("org.loes4j.")) {
