@@ -83,7 +83,7 @@ public final class ReportWriter {
                 .append("border-bottom:1px solid #ddd;padding-bottom:.2em}\n")
                 .append("table{border-collapse:collapse;margin:.6em 0;font-size:.92em}")
                 .append("th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}")
-                .append("th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}\n")
+                .append("th{background:#f3f3f3}td{overflow-wrap:anywhere}td.n{text-align:right;font-variant-numeric:tabular-nums}\n")
                 .append("tr.sel td{background:#fde8e8}img{max-width:100%;height:auto;border:1px solid #eee}\n")
                 .append(".muted{color:#666;font-size:.9em}code{background:#f5f5f5;padding:0 .2em}\n")
                 .append("</style>\n</head>\n<body>\n");
