@@ -1,4 +1,10 @@
 /** Pretrained encoders run in Java, emitting every layer's pooled hidden states. */
 module org.loes4j.encoders {
     requires org.loes4j.linalg;
+
+    exports org.loes4j.encoders;
+    exports org.loes4j.encoders.bert;
+    exports org.loes4j.encoders.onnx;
+    exports org.loes4j.encoders.safetensors;
+    exports org.loes4j.encoders.tokenizer;
 }

@@ -1,4 +1,9 @@
 /** LOES layer selection, its baselines and the layer diagnostics. */
 module org.loes4j.selection {
-    requires org.loes4j.linalg;
+    requires transitive org.loes4j.linalg;
+
+    exports org.loes4j.selection;
+    exports org.loes4j.selection.baselines;
+    exports org.loes4j.selection.data;
+    exports org.loes4j.selection.metrics;
 }

@@ -18,7 +18,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Find which layers of an encoder carry a task, and train probes on them.",
-        subcommands = {DoctorCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DoctorCommand.class, ExtractCommand.class, SelectCommand.class, SynthCommand.class,
+                TrainCommand.class, EvaluateCommand.class, PredictCommand.class, CompareCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad input and usage errors. */
     public static final int EXIT_BAD_INPUT = 2;

@@ -1,2 +1,15 @@
-/** Encoders (BERT family) and their tokenizers. */
+/**
+ * Encoders (BERT family) run in Java on the linalg backend, emitting every hidden state pooled per text.
+ *
+ * <pre>{@code
+ * TextEncoder enc = TextEncoder.load("bge-small-en-v1.5");          // or all-MiniLM-L6-v2, e5-small-v2, a path
+ * TextEncoder.Result r = enc.encode(texts, new TextEncoder.Options(EnumSet.of(Pooling.MEAN), 256, 32));
+ * FMatrix layer5 = r.get(Pooling.MEAN).state(6);                     // N x d: output of block 5
+ * }</pre>
+ *
+ * <p>Hidden-state index 0 is the embedding output; index k >= 1 is the output of transformer block k - 1
+ * (the LOES paper's "layer k - 1"). Models are resolved by {@link org.loes4j.encoders.ModelResolver}:
+ * built-in names from jars in the local Maven repository, or paths to {@code .onnx} /
+ * {@code .safetensors} files with their {@code tokenizer.json}.
+ */
 package org.loes4j.encoders;

@@ -28,7 +28,10 @@ public final class Checks {
         if (offset < 0) {
             throw new IllegalArgumentException("offset: " + offset + " is negative");
         }
-        long end = rows == 0 || cols == 0 ? offset : offset + (long) (rows - 1) * stride + cols;
+        if (rows == 0 || cols == 0) {
+            return; // an empty view touches no element, wherever it starts
+        }
+        long end = offset + (long) (rows - 1) * stride + cols;
         if (end > length) {
             throw new IllegalArgumentException(name + ": length " + length + " too short for " + rows + " x "
                     + cols + " with stride " + stride + " at offset " + offset);

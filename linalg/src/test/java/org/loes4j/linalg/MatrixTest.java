@@ -33,6 +33,13 @@ class MatrixTest {
     }
 
     @Test
+    void emptyViewsAtTheEdgeAreAllowed() {
+        DMatrix m = DMatrix.zeros(2, 3);
+        assertEquals(0, m.view(2, 1, 0, 2).rows());
+        assertEquals(0, m.view(1, 3, 1, 0).cols());
+    }
+
+    @Test
     void floatAndDoubleConvertExactlyWhereTheyCan() {
         FMatrix f = FMatrix.random(5, 7, new SplittableRandom(3));
         DMatrix d = f.toDMatrix();

@@ -21,6 +21,11 @@ public final class LinalgExecutor {
 
     private static final int THREADS = readThreads();
     private static volatile ExecutorService pool;
+    /**
+     * True while a thread runs tasks of a {@link #parallelFor}: a nested call then loops inline. Without
+     * it the calling thread of the outer loop would queue the inner tasks behind the outer ones.
+     */
+    private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private LinalgExecutor() {
     }
@@ -76,7 +81,7 @@ public final class LinalgExecutor {
         if (tasks <= 0) {
             return;
         }
-        if (tasks == 1 || THREADS == 1 || Thread.currentThread().getName().startsWith("loes4j-linalg-")) {
+        if (tasks == 1 || THREADS == 1 || INSIDE.get()) {
             for (int t = 0; t < tasks; t++) {
                 task.accept(t);
             }
@@ -84,8 +89,13 @@ public final class LinalgExecutor {
         }
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
-            for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
-                task.accept(t);
+            INSIDE.set(Boolean.TRUE);
+            try {
+                for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
+                    task.accept(t);
+                }
+            } finally {
+                INSIDE.set(Boolean.FALSE);
             }
         };
         int helpers = Math.min(THREADS - 1, tasks - 1);

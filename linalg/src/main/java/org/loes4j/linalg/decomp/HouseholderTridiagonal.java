@@ -30,6 +30,12 @@ public final class HouseholderTridiagonal {
      */
     public static final int PARALLEL_ROWS = 384;
 
+    /**
+     * Reflectors applied per pass over QT when it is formed: 32 reflectors of n = 768 are 192 KiB (in
+     * L2), while one row of QT (6 KiB) stays in L1 through all of them.
+     */
+    public static final int Q_BLOCK = 32;
+
     private HouseholderTridiagonal() {
     }
 
@@ -41,6 +47,10 @@ public final class HouseholderTridiagonal {
      * @param tau receives the n reflector scales ({@code tau[k] = 0} means {@code H_k = I}); length >= n
      */
     public static void reduce(RowOps ops, double[] a, int n, double[] d, double[] e, double[] tau) {
+        checkLength("a", a.length, (long) n * n);
+        checkLength("d", d.length, n);
+        checkLength("e", e.length, n);
+        checkLength("tau", tau.length, n);
         Arrays.fill(tau, 0, n, 0.0);
         int tasks = Math.max(1, ops.parallelTasks());
         double[] v = new double[n];
@@ -132,7 +142,29 @@ public final class HouseholderTridiagonal {
      */
     private static void pass(RowOps ops, double[] a, int n, int base, int r0, int r1, boolean pending,
             double[] pv, double[] pw, double[] v, double[] p) {
-        for (int r = r0; r < r1; r++) {
+        int r = r0;
+        if (pending && v != null) {
+            // Two rows per call share the loads of pv, pw, v and p (the common case, so it gets its own
+            // primitive): columns 0..r-1 together, then the entry (r+1, r) and both diagonals by hand.
+            double[] dots = new double[2];
+            for (; r + 1 < r1; r += 2) {
+                int row0 = (base + r) * n + base;
+                int row1 = row0 + n;
+                double v0 = pv[r + 1];
+                double w0 = pw[r + 1];
+                double v1 = pv[r + 2];
+                double w1 = pw[r + 2];
+                ops.updateDotAndAxpy2(r, a, row0, row1, -v0, -w0, -v1, -w1, pw, 1, pv, 1, v, 0, v[r], v[r + 1],
+                        p, 0, dots);
+                a[row0 + r] -= 2 * v0 * w0;
+                double sub = a[row1 + r] - v1 * pw[r + 1] - w1 * pv[r + 1];
+                a[row1 + r] = sub;
+                a[row1 + r + 1] -= 2 * v1 * w1;
+                p[r] += dots[0] + a[row0 + r] * v[r] + sub * v[r + 1];
+                p[r + 1] += dots[1] + sub * v[r] + a[row1 + r + 1] * v[r + 1];
+            }
+        }
+        for (; r < r1; r++) {
             int row = (base + r) * n + base;
             double s = 0;
             if (pending) {
@@ -177,48 +209,72 @@ public final class HouseholderTridiagonal {
     /**
      * Forms {@code QT} (n x n, row-major, into {@code qt}) from the reflectors {@link #reduce} left in
      * {@code a} and {@code tau}: {@code QT = H_{n-3} ... H_1 H_0}, built by right-multiplying
-     * {@code X <- X H_k} for k descending, which touches only the trailing block of X and, row-major,
-     * is a dot product and an axpy per row (rows are independent, so large blocks are split into tasks).
-     * Row i of QT is the i-th column of Q.
+     * {@code X <- X H_k} for k descending. Row-major, that is {@code x <- x - tau (x . v) v} on each row
+     * x of X (columns k+1..n-1), and rows are independent: so the reflectors are taken
+     * {@link #Q_BLOCK} at a time and each row gets the whole block while it sits in L1, instead of X
+     * being streamed through memory once per reflector. Rows are split over the executor when many.
+     * A row r &lt;= k is still the unit row {@code e_r} when {@code H_k} comes, so it is skipped. Row i
+     * of QT is the i-th column of Q.
      */
     public static void formQTransposed(RowOps ops, double[] a, int n, double[] tau, double[] qt) {
+        checkLength("a", a.length, (long) n * n);
+        checkLength("tau", tau.length, n);
+        checkLength("qt", qt.length, (long) n * n);
         Arrays.fill(qt, 0, n * n, 0.0);
         for (int i = 0; i < n; i++) {
             qt[i * n + i] = 1.0;
         }
         int tasks = Math.max(1, ops.parallelTasks());
-        double[] v = new double[n];
-        for (int k = n - 3; k >= 0; k--) {
-            double t = tau[k];
-            if (t == 0) {
-                continue;
+        double[][] panel = new double[Math.min(Q_BLOCK, Math.max(n - 2, 0))][n];
+        for (int last = n - 3; last >= 0; last -= Q_BLOCK) {
+            int first = Math.max(0, last - Q_BLOCK + 1);
+            for (int k = first; k <= last; k++) {
+                double[] v = panel[k - first];
+                v[k + 1] = 1.0;
+                for (int i = k + 2; i < n; i++) {
+                    v[i] = a[i * n + k];
+                }
             }
-            int base = k + 1;
-            int m = n - base;
-            v[0] = 1.0;
-            for (int j = 1; j < m; j++) {
-                v[j] = a[(base + j) * n + k];
-            }
-            // Rows above k+1 of X are still unit rows with zeros in columns >= k+1.
-            if (tasks > 1 && m >= PARALLEL_ROWS) {
-                int chunk = (m + tasks - 1) / tasks;
-                LinalgExecutor.parallelFor(tasks, task ->
-                        reflectRows(ops, qt, n, base, v, t, base + task * chunk, Math.min(n, base + (task + 1) * chunk)));
+            int r0 = first + 1;
+            int rows = n - r0;
+            if (tasks > 1 && rows >= PARALLEL_ROWS) {
+                int chunk = (rows + tasks - 1) / tasks;
+                int from = first;
+                int to = last;
+                LinalgExecutor.parallelFor(tasks, t -> reflectRows(ops, qt, n, tau, panel, from, to,
+                        r0 + t * chunk, Math.min(n, r0 + (t + 1) * chunk)));
             } else {
-                reflectRows(ops, qt, n, base, v, t, base, n);
+                reflectRows(ops, qt, n, tau, panel, first, last, r0, n);
             }
         }
     }
 
-    /** Rows {@code [r0, r1)} of X: {@code x <- x - tau (x . v) v} on columns base..n-1. */
-    private static void reflectRows(RowOps ops, double[] x, int n, int base, double[] v, double tau, int r0, int r1) {
-        int m = n - base;
+    /**
+     * Rows {@code [r0, r1)} of X, each through reflectors {@code last} down to {@code first}
+     * ({@code v_k = panel[k - first]}, entries k+1..n-1).
+     */
+    private static void reflectRows(RowOps ops, double[] x, int n, double[] tau, double[][] panel, int first,
+            int last, int r0, int r1) {
         for (int r = r0; r < r1; r++) {
-            int o = r * n + base;
-            double s = ops.dot(m, x, o, v, 0);
-            if (s != 0) {
-                ops.axpy(m, -tau * s, v, 0, x, o);
+            for (int k = Math.min(last, r - 1); k >= first; k--) {
+                double t = tau[k];
+                if (t == 0) {
+                    continue;
+                }
+                int o = r * n + k + 1;
+                double[] v = panel[k - first];
+                double s = ops.dot(n - k - 1, x, o, v, k + 1);
+                if (s != 0) {
+                    ops.axpy(n - k - 1, -t * s, v, k + 1, x, o);
+                }
             }
+        }
+    }
+
+    /** Requires an array of at least {@code needed} elements. */
+    static void checkLength(String name, int length, long needed) {
+        if (length < needed) {
+            throw new IllegalArgumentException(name + ": length " + length + ", needs at least " + needed);
         }
     }
 }

@@ -36,11 +36,23 @@ public interface RowOps {
             int x2o, double[] v, int vo, double alpha, double[] y, int yo);
 
     /**
-     * Applies the rotations of one QL sweep to the rows of {@code zt} (each row n long, row r at offset
-     * {@code r * n}): for i = hi - 1 down to lo, rows (i, i+1) get
-     * {@code (zi, zi1) <- (c[i] zi - s[i] zi1, s[i] zi + c[i] zi1)}.
+     * {@link #updateDotAndAxpy} on two rows at once (at offsets {@code r0} and {@code r1} of {@code a},
+     * not overlapping each other or y), sharing the loads of x1, x2, v and y:
+     * {@code row_q[k] += b_q x1[x1o + k] + c_q x2[x2o + k]} for q = 0, 1, then
+     * {@code dots[q] = sum_k row_q[k] v[vo + k]} and {@code y[yo + k] += alpha0 row_0[k] + alpha1 row_1[k]},
+     * k &lt; n.
      */
-    void rotateSweep(int n, int lo, int hi, double[] c, double[] s, double[] zt);
+    void updateDotAndAxpy2(int n, double[] a, int r0, int r1, double b0, double c0, double b1, double c1,
+            double[] x1, int x1o, double[] x2, int x2o, double[] v, int vo, double alpha0, double alpha1,
+            double[] y, int yo, double[] dots);
+
+    /**
+     * Applies the rotations of {@code count} QL sweeps, in order, to the rows of {@code zt} (each row n
+     * long, row r at offset {@code r * n}): for sweep b and i = hi[b] - 1 down to lo[b], rows (i, i+1)
+     * get {@code (zi, zi1) <- (c[b][i] zi - s[b][i] zi1, s[b][i] zi + c[b][i] zi1)}. Columns are
+     * independent, so an implementation may run all sweeps over one strip of columns before the next.
+     */
+    void rotateSweeps(int n, int count, int[] lo, int[] hi, double[][] c, double[][] s, double[] zt);
 
     /**
      * How many tasks the O(n^2)-per-step passes of the solver may be split into on the library executor

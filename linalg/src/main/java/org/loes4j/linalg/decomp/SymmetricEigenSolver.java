@@ -1,7 +1,9 @@
 package org.loes4j.linalg.decomp;
 
+import org.loes4j.linalg.Checks;
 import org.loes4j.linalg.DMatrix;
 import org.loes4j.linalg.FMatrix;
+import org.loes4j.linalg.Matrix;
 
 /**
  * The symmetric eigen-solver behind the CPU backends' {@code EigenKernel}s: {@code A = V diag(w) VT}.
@@ -14,8 +16,8 @@ import org.loes4j.linalg.FMatrix;
  *
  * <p>The row primitives come from a {@link RowOps}, so one algorithm serves the scalar reference and the
  * Vector API backend. Work: about {@code 4/3 n^3} flops for the reduction, {@code 4/3 n^3} to form Q
- * and about {@code 3 n^3} for the rotations; eigenvalues alone need only the reduction (the QL on T is
- * O(n^2)).
+ * and about {@code 6 n^3} for the rotations (two QL sweeps per eigenvalue on average); eigenvalues
+ * alone need only the reduction (the QL on T is O(n^2)).
  */
 public final class SymmetricEigenSolver {
     private SymmetricEigenSolver() {
@@ -30,6 +32,7 @@ public final class SymmetricEigenSolver {
      * @throws ArithmeticException when the QL iteration does not converge (see {@link TridiagonalQL})
      */
     public static void solve(RowOps ops, DMatrix a, double[] w, DMatrix vectors) {
+        checkShapes(a, w.length, vectors);
         int n = a.rows();
         if (n == 0) {
             return;
@@ -61,6 +64,7 @@ public final class SymmetricEigenSolver {
      * the eigenvalues and eigenvectors to float32 at the end.
      */
     public static void solve(RowOps ops, FMatrix a, float[] w, FMatrix vectors) {
+        checkShapes(a, w.length, vectors);
         int n = a.rows();
         if (n == 0) {
             return;
@@ -87,6 +91,16 @@ public final class SymmetricEigenSolver {
                     out[vectors.index(i, j)] = (float) qt[from + i];
                 }
             }
+        }
+    }
+
+    private static void checkShapes(Matrix a, int wLength, Matrix vectors) {
+        Checks.square("a", a);
+        if (wLength != a.rows()) {
+            throw new IllegalArgumentException("w: length " + wLength + ", expected " + a.rows());
+        }
+        if (vectors != null) {
+            Checks.sameShape("vectors", vectors, "a", a);
         }
     }
 

@@ -7,10 +7,12 @@ package org.loes4j.linalg.decomp;
  * <p>For the unreduced block {@code l..m} at the top of what remains, one QL step with shift sigma (the
  * eigenvalue of the leading 2 x 2 block {@code [d_l e_l; e_l d_{l+1}]} nearer {@code d_l}) is done
  * implicitly: a plane rotation in the plane (m-1, m) is chosen from {@code d_m - sigma} and the
- * resulting bulge is chased up to row l by rotations in planes (i, i+1), i = m-1 .. l. When
- * eigenvectors are wanted the sweep's rotations are recorded and then applied together to the rows of
- * the accumulated {@code ZT} ({@link RowOps#rotateSweep}: row-major, so contiguous, and a backend can
- * apply a whole sweep to one strip of columns at a time). An off-diagonal {@code e_m} counts as zero, splitting
+ * resulting bulge is chased up to row l by rotations in planes (i, i+1), i = m-1 .. l. The recurrence
+ * on d and e never reads the eigenvectors, so when they are wanted the rotations of up to
+ * {@link #SWEEPS_PER_BATCH} sweeps are recorded and then applied together to the rows of the
+ * accumulated {@code ZT} ({@link RowOps#rotateSweeps}): columns of ZT transform independently, so a
+ * backend can run all the batch's sweeps over one strip of columns while it is in cache, instead of
+ * streaming the whole of ZT through memory once per sweep. An off-diagonal {@code e_m} counts as zero, splitting
  * the matrix, once {@code |e_m| <= eps (|d_m| + |d_{m+1}|)} or {@code |e_m| <= eps ||T||} with
  * {@code ||T|| = max_i (|d_i| + |e_i|)}. The second, normwise, test is needed for clusters of eigenvalues
  * near zero (rank-deficient Gram matrices): there the rounding the bulge chase leaks in from the large
@@ -23,6 +25,12 @@ package org.loes4j.linalg.decomp;
 public final class TridiagonalQL {
     /** QL steps allowed per eigenvalue; LAPACK's steqr allows 30 per eigenvalue on average. */
     public static final int MAX_ITERATIONS = 60;
+
+    /**
+     * Sweeps whose rotations are applied to ZT together. With n = 768 a strip of 16 columns of ZT is
+     * 96 KiB and stays in L2 across the batch; 32 sweeps of n rotations are 400 KiB of cosines and sines.
+     */
+    public static final int SWEEPS_PER_BATCH = 32;
 
     private static final double EPS = Math.ulp(1.0) / 2;
 
@@ -40,6 +48,11 @@ public final class TridiagonalQL {
      * @throws ArithmeticException when eigenvalue {@code l} did not converge within the cap
      */
     public static void diagonalize(RowOps ops, double[] d, double[] e, int n, double[] zt) {
+        HouseholderTridiagonal.checkLength("d", d.length, n);
+        HouseholderTridiagonal.checkLength("e", e.length, n);
+        if (zt != null) {
+            HouseholderTridiagonal.checkLength("zt", zt.length, (long) n * n);
+        }
         if (n <= 1) {
             return;
         }
@@ -49,8 +62,9 @@ public final class TridiagonalQL {
             norm = Math.max(norm, Math.abs(d[i]) + Math.abs(e[i]));
         }
         double negligible = Math.max(EPS * norm, Double.MIN_NORMAL);
-        double[] cs = zt == null ? null : new double[n];
-        double[] sn = zt == null ? null : new double[n];
+        Batch batch = zt == null ? null : new Batch(n);
+        double[] cs = batch == null ? null : batch.c[0];
+        double[] sn = batch == null ? null : batch.s[0];
         for (int l = 0; l < n; l++) {
             int iterations = 0;
             while (true) {
@@ -72,7 +86,7 @@ public final class TridiagonalQL {
                 }
                 // Wilkinson shift, written as g = d_m - sigma.
                 double g = (d[l + 1] - d[l]) / (2 * e[l]);
-                double r = Math.hypot(g, 1.0);
+                double r = hypot(g, 1.0);
                 g = d[m] - d[l] + e[l] / (g + Math.copySign(r, g));
                 double s = 1;
                 double c = 1;
@@ -81,20 +95,23 @@ public final class TridiagonalQL {
                 for (int i = m - 1; i >= l; i--) {
                     double f = s * e[i];
                     double b = c * e[i];
-                    r = Math.hypot(f, g);
+                    r = hypot(f, g);
                     e[i + 1] = r;
                     if (r == 0) {
                         // The bulge vanished: T split at i + 1; undo the pending shift and start over.
                         d[i + 1] -= p;
                         e[m] = 0;
                         split = true;
-                        if (zt != null) {
-                            ops.rotateSweep(n, i + 1, m, cs, sn, zt);
+                        if (batch != null && i + 1 < m) {
+                            batch.add(ops, i + 1, m, zt);
+                            cs = batch.c[batch.count];
+                            sn = batch.s[batch.count];
                         }
                         break;
                     }
-                    s = f / r;
-                    c = g / r;
+                    double inv = 1 / r;
+                    s = f * inv;
+                    c = g * inv;
                     g = d[i + 1] - p;
                     r = (d[i] - g) * s + 2 * c * b;
                     p = s * r;
@@ -108,13 +125,64 @@ public final class TridiagonalQL {
                 if (split) {
                     continue;
                 }
-                if (zt != null) {
-                    ops.rotateSweep(n, l, m, cs, sn, zt);
+                if (batch != null) {
+                    batch.add(ops, l, m, zt);
+                    cs = batch.c[batch.count];
+                    sn = batch.s[batch.count];
                 }
                 d[l] -= p;
                 e[l] = g;
                 e[m] = 0;
             }
         }
+        if (batch != null) {
+            batch.flush(ops, zt);
+        }
+    }
+
+    /** Recorded sweeps not yet applied to ZT: sweep b rotated planes (i, i+1), i = hi[b]-1 .. lo[b]. */
+    private static final class Batch {
+        final int n;
+        final double[][] c;
+        final double[][] s;
+        final int[] lo = new int[SWEEPS_PER_BATCH];
+        final int[] hi = new int[SWEEPS_PER_BATCH];
+        int count;
+
+        Batch(int n) {
+            this.n = n;
+            c = new double[SWEEPS_PER_BATCH][n];
+            s = new double[SWEEPS_PER_BATCH][n];
+        }
+
+        /** Records the sweep just written into {@code c[count]}, {@code s[count]}; applies a full batch. */
+        void add(RowOps ops, int from, int to, double[] zt) {
+            lo[count] = from;
+            hi[count] = to;
+            count++;
+            if (count == SWEEPS_PER_BATCH) {
+                flush(ops, zt);
+            }
+        }
+
+        void flush(RowOps ops, double[] zt) {
+            if (count > 0) {
+                ops.rotateSweeps(n, count, lo, hi, c, s, zt);
+                count = 0;
+            }
+        }
+    }
+
+    /**
+     * {@code sqrt(x^2 + y^2)}: the plain formula when it neither overflows nor loses the result to
+     * underflow, else {@link Math#hypot} (which is careful, and an order of magnitude slower: with it
+     * the O(n^2) values-only QL cost as much as the O(n^3) reduction at n = 768).
+     */
+    private static double hypot(double x, double y) {
+        double r = Math.sqrt(x * x + y * y);
+        if (r > 1e-150 && r < 1e150) {
+            return r;
+        }
+        return Math.hypot(x, y);
     }
 }

@@ -76,17 +76,40 @@ public final class ScalarEigen implements EigenKernel {
         }
 
         @Override
-        public void rotateSweep(int n, int lo, int hi, double[] c, double[] s, double[] zt) {
-            for (int i = hi - 1; i >= lo; i--) {
-                int io = i * n;
-                int jo = io + n;
-                double ci = c[i];
-                double si = s[i];
-                for (int k = 0; k < n; k++) {
-                    double zi = zt[io + k];
-                    double zj = zt[jo + k];
-                    zt[io + k] = ci * zi - si * zj;
-                    zt[jo + k] = si * zi + ci * zj;
+        public void updateDotAndAxpy2(int n, double[] a, int r0, int r1, double b0, double c0, double b1,
+                double c1, double[] x1, int x1o, double[] x2, int x2o, double[] v, int vo, double alpha0,
+                double alpha1, double[] y, int yo, double[] dots) {
+            double s0 = 0;
+            double s1 = 0;
+            for (int k = 0; k < n; k++) {
+                double u = x1[x1o + k];
+                double w = x2[x2o + k];
+                double p = a[r0 + k] + b0 * u + c0 * w;
+                double q = a[r1 + k] + b1 * u + c1 * w;
+                a[r0 + k] = p;
+                a[r1 + k] = q;
+                s0 += p * v[vo + k];
+                s1 += q * v[vo + k];
+                y[yo + k] += alpha0 * p + alpha1 * q;
+            }
+            dots[0] = s0;
+            dots[1] = s1;
+        }
+
+        @Override
+        public void rotateSweeps(int n, int count, int[] lo, int[] hi, double[][] c, double[][] s, double[] zt) {
+            for (int b = 0; b < count; b++) {
+                for (int i = hi[b] - 1; i >= lo[b]; i--) {
+                    int io = i * n;
+                    int jo = io + n;
+                    double ci = c[b][i];
+                    double si = s[b][i];
+                    for (int k = 0; k < n; k++) {
+                        double zi = zt[io + k];
+                        double zj = zt[jo + k];
+                        zt[io + k] = ci * zi - si * zj;
+                        zt[jo + k] = si * zi + ci * zj;
+                    }
                 }
             }
         }

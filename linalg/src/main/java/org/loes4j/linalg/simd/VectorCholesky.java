@@ -69,26 +69,7 @@ final class VectorCholesky implements CholeskyKernel {
         static final VectorCholesky INSTANCE = new VectorCholesky(new VectorBackend().kernel(GramKernel.class));
     }
 
-    /**
-     * Sum of the lanes in lane order ({@code reduceLanes(ADD)} leaves the order unspecified, and it
-     * differs between interpreted and compiled code: results would not be bitwise reproducible).
-     */
-    private static double sumLanes(DoubleVector v) {
-        double s = 0;
-        for (int i = 0; i < D.length(); i++) {
-            s += v.lane(i);
-        }
-        return s;
-    }
 
-    /** Float32 twin of {@link #sumLanes(DoubleVector)}, summed in float32. */
-    private static float sumLanes(FloatVector v) {
-        float s = 0;
-        for (int i = 0; i < F.length(); i++) {
-            s += v.lane(i);
-        }
-        return s;
-    }
 
     /** Row boundaries splitting the lower triangle of an m x m block into equal-area chunks. */
     static int[] triangleBounds(int m, int tasks) {
@@ -417,7 +398,7 @@ final class VectorCholesky implements CholeskyKernel {
         for (; k + lanes <= n; k += lanes) {
             acc0 = DoubleVector.fromArray(D, x, xo + k).fma(DoubleVector.fromArray(D, y, yo + k), acc0);
         }
-        double s = sumLanes(acc0.add(acc1));
+        double s = VectorKernels.sumLanes(acc0.add(acc1));
         for (; k < n; k++) {
             s += x[xo + k] * y[yo + k];
         }
@@ -752,7 +733,7 @@ final class VectorCholesky implements CholeskyKernel {
         for (; k + lanes <= n; k += lanes) {
             acc0 = FloatVector.fromArray(F, x, xo + k).fma(FloatVector.fromArray(F, y, yo + k), acc0);
         }
-        float s = sumLanes(acc0.add(acc1));
+        float s = VectorKernels.sumLanes(acc0.add(acc1));
         for (; k < n; k++) {
             s += x[xo + k] * y[yo + k];
         }

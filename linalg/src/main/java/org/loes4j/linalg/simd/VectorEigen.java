@@ -15,7 +15,8 @@ import org.loes4j.linalg.spi.EigenKernel;
  * ({@link SymmetricEigenSolver}: Householder tridiagonalisation, implicit QL with Wilkinson shifts,
  * eigenvalues ascending) with its O(n^3) row primitives vectorised: the fused rank-2 update and
  * symmetric matrix-vector pass of the reduction, the accumulation of {@code QT}, and the QL rotations,
- * which are applied to the rows of {@code ZT} one strip of columns at a time for a whole sweep. Large
+ * which are applied to the rows of {@code ZT} one strip of columns at a time for a whole batch of
+ * sweeps. Large
  * passes are split over the library executor. Eigenvalues alone skip all eigenvector work.
  * {@link #ssyev} computes in float64 internally and rounds the results to float32.
  */
@@ -45,17 +46,6 @@ final class VectorEigen implements EigenKernel {
         SymmetricEigenSolver.solve(OPS, a, w, vectors);
     }
 
-    /**
-     * Sum of the lanes in lane order. {@code reduceLanes(ADD)} leaves the order unspecified and it does
-     * differ between the interpreted and the compiled code, which would break bitwise reproducibility.
-     */
-    static double sumLanes(DoubleVector v) {
-        double s = 0;
-        for (int i = 0; i < D.length(); i++) {
-            s += v.lane(i);
-        }
-        return s;
-    }
 
     /** Row primitives: vector body to {@code loopBound}, scalar tail, lanes summed once per call. */
     static final class SimdRowOps implements RowOps {
@@ -76,7 +66,7 @@ final class VectorEigen implements EigenKernel {
             for (; k < bound; k += lanes) {
                 acc0 = DoubleVector.fromArray(D, x, xo + k).fma(DoubleVector.fromArray(D, y, yo + k), acc0);
             }
-            double s = sumLanes(acc0.add(acc1));
+            double s = VectorKernels.sumLanes(acc0.add(acc1));
             for (; k < n; k++) {
                 s += x[xo + k] * y[yo + k];
             }
@@ -107,7 +97,7 @@ final class VectorEigen implements EigenKernel {
                 acc = r.fma(DoubleVector.fromArray(D, v, vo + k), acc);
                 r.fma(va, DoubleVector.fromArray(D, y, yo + k)).intoArray(y, yo + k);
             }
-            double s = sumLanes(acc);
+            double s = VectorKernels.sumLanes(acc);
             for (; k < n; k++) {
                 double r = row[ro + k];
                 s += r * v[vo + k];
@@ -147,7 +137,7 @@ final class VectorEigen implements EigenKernel {
                 acc = r.fma(DoubleVector.fromArray(D, v, vo + k), acc);
                 r.fma(va, DoubleVector.fromArray(D, y, yo + k)).intoArray(y, yo + k);
             }
-            double s = sumLanes(acc);
+            double s = VectorKernels.sumLanes(acc);
             for (; k < n; k++) {
                 double r = row[ro + k] + a1 * x1[x1o + k] + a2 * x2[x2o + k];
                 row[ro + k] = r;
@@ -158,17 +148,64 @@ final class VectorEigen implements EigenKernel {
         }
 
         @Override
-        public void rotateSweep(int n, int lo, int hi, double[] c, double[] s, double[] zt) {
+        public void updateDotAndAxpy2(int n, double[] a, int r0, int r1, double b0, double c0, double b1,
+                double c1, double[] x1, int x1o, double[] x2, int x2o, double[] v, int vo, double alpha0,
+                double alpha1, double[] y, int yo, double[] dots) {
+            DoubleVector vb0 = DoubleVector.broadcast(D, b0);
+            DoubleVector vc0 = DoubleVector.broadcast(D, c0);
+            DoubleVector vb1 = DoubleVector.broadcast(D, b1);
+            DoubleVector vc1 = DoubleVector.broadcast(D, c1);
+            DoubleVector va0 = DoubleVector.broadcast(D, alpha0);
+            DoubleVector va1 = DoubleVector.broadcast(D, alpha1);
+            DoubleVector acc0 = DoubleVector.zero(D);
+            DoubleVector acc1 = DoubleVector.zero(D);
+            int k = 0;
+            int bound = D.loopBound(n);
+            for (; k < bound; k += D.length()) {
+                DoubleVector u = DoubleVector.fromArray(D, x1, x1o + k);
+                DoubleVector w = DoubleVector.fromArray(D, x2, x2o + k);
+                DoubleVector vv = DoubleVector.fromArray(D, v, vo + k);
+                DoubleVector p = w.fma(vc0, u.fma(vb0, DoubleVector.fromArray(D, a, r0 + k)));
+                DoubleVector q = w.fma(vc1, u.fma(vb1, DoubleVector.fromArray(D, a, r1 + k)));
+                p.intoArray(a, r0 + k);
+                q.intoArray(a, r1 + k);
+                acc0 = p.fma(vv, acc0);
+                acc1 = q.fma(vv, acc1);
+                q.fma(va1, p.fma(va0, DoubleVector.fromArray(D, y, yo + k))).intoArray(y, yo + k);
+            }
+            double s0 = VectorKernels.sumLanes(acc0);
+            double s1 = VectorKernels.sumLanes(acc1);
+            for (; k < n; k++) {
+                double u = x1[x1o + k];
+                double w = x2[x2o + k];
+                double p = a[r0 + k] + b0 * u + c0 * w;
+                double q = a[r1 + k] + b1 * u + c1 * w;
+                a[r0 + k] = p;
+                a[r1 + k] = q;
+                s0 += p * v[vo + k];
+                s1 += q * v[vo + k];
+                y[yo + k] += alpha0 * p + alpha1 * q;
+            }
+            dots[0] = s0;
+            dots[1] = s1;
+        }
+
+        @Override
+        public void rotateSweeps(int n, int count, int[] lo, int[] hi, double[][] c, double[][] s, double[] zt) {
             int strip = 2 * D.length();
             int strips = (n + strip - 1) / strip;
+            long work = 0;
+            for (int b = 0; b < count; b++) {
+                work += (long) (hi[b] - lo[b]) * n;
+            }
             int tasks = LinalgExecutor.threads();
-            if (tasks > 1 && (long) (hi - lo) * n >= PARALLEL_SWEEP_ELEMENTS && strips >= tasks) {
+            if (tasks > 1 && work >= PARALLEL_SWEEP_ELEMENTS && strips >= tasks) {
                 int perTask = (strips + tasks - 1) / tasks;
                 LinalgExecutor.parallelFor(tasks, t ->
-                        rotateColumns(n, lo, hi, c, s, zt, Math.min(n, t * perTask * strip),
+                        rotateColumns(n, count, lo, hi, c, s, zt, Math.min(n, t * perTask * strip),
                                 Math.min(n, (t + 1) * perTask * strip)));
             } else {
-                rotateColumns(n, lo, hi, c, s, zt, 0, n);
+                rotateColumns(n, count, lo, hi, c, s, zt, 0, n);
             }
         }
 
@@ -178,38 +215,49 @@ final class VectorEigen implements EigenKernel {
         }
 
         /**
-         * The sweep on columns {@code [j0, j1)}: the row about to be rotated against the next one up
+         * All sweeps on columns {@code [j0, j1)}, one strip of two vectors at a time, so the strip stays in
+         * cache across the sweeps. Within a sweep the row about to be rotated against the next one up
          * stays in registers ("carry"), so each row is loaded and stored once per sweep.
          */
-        private static void rotateColumns(int n, int lo, int hi, double[] c, double[] s, double[] zt, int j0, int j1) {
+        private static void rotateColumns(int n, int count, int[] lo, int[] hi, double[][] cs, double[][] ss,
+                double[] zt, int j0, int j1) {
             int lanes = D.length();
             int j = j0;
             for (; j + 2 * lanes <= j1; j += 2 * lanes) {
-                DoubleVector carry0 = DoubleVector.fromArray(D, zt, hi * n + j);
-                DoubleVector carry1 = DoubleVector.fromArray(D, zt, hi * n + j + lanes);
-                for (int i = hi - 1; i >= lo; i--) {
-                    int io = i * n + j;
-                    double ci = c[i];
-                    double si = s[i];
-                    DoubleVector z0 = DoubleVector.fromArray(D, zt, io);
-                    DoubleVector z1 = DoubleVector.fromArray(D, zt, io + lanes);
-                    z0.mul(si).add(carry0.mul(ci)).intoArray(zt, io + n);
-                    z1.mul(si).add(carry1.mul(ci)).intoArray(zt, io + n + lanes);
-                    carry0 = z0.mul(ci).sub(carry0.mul(si));
-                    carry1 = z1.mul(ci).sub(carry1.mul(si));
+                for (int b = 0; b < count; b++) {
+                    double[] c = cs[b];
+                    double[] s = ss[b];
+                    int top = lo[b];
+                    DoubleVector carry0 = DoubleVector.fromArray(D, zt, hi[b] * n + j);
+                    DoubleVector carry1 = DoubleVector.fromArray(D, zt, hi[b] * n + j + lanes);
+                    for (int i = hi[b] - 1; i >= top; i--) {
+                        int io = i * n + j;
+                        double ci = c[i];
+                        double si = s[i];
+                        DoubleVector z0 = DoubleVector.fromArray(D, zt, io);
+                        DoubleVector z1 = DoubleVector.fromArray(D, zt, io + lanes);
+                        z0.mul(si).add(carry0.mul(ci)).intoArray(zt, io + n);
+                        z1.mul(si).add(carry1.mul(ci)).intoArray(zt, io + n + lanes);
+                        carry0 = z0.mul(ci).sub(carry0.mul(si));
+                        carry1 = z1.mul(ci).sub(carry1.mul(si));
+                    }
+                    carry0.intoArray(zt, top * n + j);
+                    carry1.intoArray(zt, top * n + j + lanes);
                 }
-                carry0.intoArray(zt, lo * n + j);
-                carry1.intoArray(zt, lo * n + j + lanes);
             }
             for (; j < j1; j++) {
-                double carry = zt[hi * n + j];
-                for (int i = hi - 1; i >= lo; i--) {
-                    int io = i * n + j;
-                    double zi = zt[io];
-                    zt[io + n] = s[i] * zi + c[i] * carry;
-                    carry = c[i] * zi - s[i] * carry;
+                for (int b = 0; b < count; b++) {
+                    double[] c = cs[b];
+                    double[] s = ss[b];
+                    double carry = zt[hi[b] * n + j];
+                    for (int i = hi[b] - 1; i >= lo[b]; i--) {
+                        int io = i * n + j;
+                        double zi = zt[io];
+                        zt[io + n] = s[i] * zi + c[i] * carry;
+                        carry = c[i] * zi - s[i] * carry;
+                    }
+                    zt[lo[b] * n + j] = carry;
                 }
-                zt[lo * n + j] = carry;
             }
         }
     }

@@ -8,15 +8,17 @@ import org.loes4j.linalg.spi.GemmKernel;
 
 /**
  * Vector API GEMM, {@code C = alpha op(A) op(B) + beta C}, on the packed, register-tiled engines
- * {@link PackedDgemm} and {@link PackedSgemm}. Products of at least {@link #PARALLEL_MIN_MACS}
- * multiply-adds are split into stripes of C (rows when C is taller than wide, else columns) run over
+ * {@link PackedDgemm} and {@link PackedSgemm}; a narrow C (a few columns) with A not transposed is
+ * computed without packing A. Products of at least {@link #PARALLEL_MIN_MACS} multiply-adds are split into
+ * stripes of C (rows when C is taller than wide or narrow, else columns) run over
  * {@link LinalgExecutor#parallelFor}; smaller ones stay on the calling thread. Results do not depend on
- * the thread count.
+ * the thread count. Inputs are trusted: {@code org.loes4j.linalg.Linalg} has checked shapes and aliasing.
  */
 final class VectorGemm implements GemmKernel {
     /**
-     * Below this many multiply-adds (m n k) the product stays on the calling thread: 2^21 is about 0.1 ms
-     * of single-thread work here, several times the cost of handing tasks to the pool.
+     * Below this many multiply-adds (m n k) the product stays on the calling thread. 2^21 is 0.05-0.1 ms of
+     * single-thread work here; a parallelFor of trivial tasks measured about 5 us (2 threads, busy
+     * machine), and each stripe also repacks the operand it shares with the others.
      */
     static final long PARALLEL_MIN_MACS = 1L << 21;
     /** Stripes per thread: more than one, so a thread slowed by other load does not hold up the rest. */
@@ -43,17 +45,18 @@ final class VectorGemm implements GemmKernel {
         int bs = b.stride();
         int co = c.offset();
         int cs = c.stride();
-        if (!ta && n <= PackedDgemm.NARROW_MAX) {
+        if (!ta && PackedDgemm.narrow(n, k)) {
             Split rows = Split.rows(m, n, k, PackedDgemm.MR);
             if (rows.tasks == 1) {
-                PackedDgemm.multiplyNarrow(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, 0, m, n, alpha, beta,
+                PackedDgemm.multiplyNarrow(ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, 0, m, n, alpha, beta,
                         PackedDgemm.workspace());
                 return;
             }
             LinalgExecutor.parallelFor(rows.tasks, t -> {
                 int lo = t * rows.chunk;
-                PackedDgemm.multiplyNarrow(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, lo, Math.min(m, lo + rows.chunk),
-                        n, alpha, beta, PackedDgemm.workspace());
+                int hi = Math.min(m, lo + rows.chunk);
+                PackedDgemm.multiplyNarrow(ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, lo, hi, n, alpha, beta,
+                        PackedDgemm.workspace());
             });
             return;
         }
@@ -88,17 +91,18 @@ final class VectorGemm implements GemmKernel {
         int bs = b.stride();
         int co = c.offset();
         int cs = c.stride();
-        if (!ta && n <= PackedSgemm.NARROW_MAX) {
+        if (!ta && PackedSgemm.narrow(n, k)) {
             Split rows = Split.rows(m, n, k, PackedSgemm.MR);
             if (rows.tasks == 1) {
-                PackedSgemm.multiplyNarrow(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, 0, m, n, alpha, beta,
+                PackedSgemm.multiplyNarrow(ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, 0, m, n, alpha, beta,
                         PackedSgemm.workspace());
                 return;
             }
             LinalgExecutor.parallelFor(rows.tasks, t -> {
                 int lo = t * rows.chunk;
-                PackedSgemm.multiplyNarrow(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, lo, Math.min(m, lo + rows.chunk),
-                        n, alpha, beta, PackedSgemm.workspace());
+                int hi = Math.min(m, lo + rows.chunk);
+                PackedSgemm.multiplyNarrow(ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, lo, hi, n, alpha, beta,
+                        PackedSgemm.workspace());
             });
             return;
         }

@@ -25,6 +25,28 @@ final class VectorKernels implements VectorKernel {
     private VectorKernels() {
     }
 
+    /**
+     * Sum of the lanes in lane order. {@code reduceLanes(ADD)} leaves the order unspecified, and it does
+     * differ between interpreted and compiled code, which would break bitwise reproducibility. Called once
+     * per output, after the vector loop.
+     */
+    static double sumLanes(DoubleVector v) {
+        double s = 0;
+        for (int i = 0; i < D.length(); i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+
+    /** Float32 twin of {@link #sumLanes(DoubleVector)}, summed in float32. */
+    static float sumLanes(FloatVector v) {
+        float s = 0;
+        for (int i = 0; i < F.length(); i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+
     static int vectorBits() {
         return D.vectorBitSize();
     }
@@ -62,7 +84,7 @@ final class VectorKernels implements VectorKernel {
             acc1 = DoubleVector.fromArray(D, x, xo + k + D.length())
                     .fma(DoubleVector.fromArray(D, y, yo + k + D.length()), acc1);
         }
-        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        double s = sumLanes(acc0.add(acc1));
         for (; k < n; k++) {
             s += x[xo + k] * y[yo + k];
         }
@@ -83,7 +105,7 @@ final class VectorKernels implements VectorKernel {
                     .convertShape(VectorOperators.F2D, D, 0);
             acc = vx.fma(vy, acc);
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = sumLanes(acc);
         for (; k < n; k++) {
             s += (double) x[xo + k] * y[yo + k];
         }

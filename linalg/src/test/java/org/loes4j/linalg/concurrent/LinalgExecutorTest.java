@@ -55,6 +55,23 @@ class LinalgExecutorTest {
     }
 
     @Test
+    void aNestedCallRunsInlineOnWhicheverThreadRunsTheOuterTask() {
+        var strays = ConcurrentHashMap.<String>newKeySet();
+        java.util.concurrent.atomic.AtomicInteger innerTasks = new java.util.concurrent.atomic.AtomicInteger();
+        LinalgExecutor.parallelFor(4, outer -> {
+            Thread owner = Thread.currentThread();
+            LinalgExecutor.parallelFor(8, inner -> {
+                innerTasks.incrementAndGet();
+                if (Thread.currentThread() != owner) {
+                    strays.add(owner.getName() + " -> " + Thread.currentThread().getName());
+                }
+            });
+        });
+        assertEquals(32, innerTasks.get());
+        assertTrue(strays.isEmpty(), "inner tasks left their outer task's thread: " + strays);
+    }
+
+    @Test
     void nestedParallelForRunsInline() {
         AtomicIntegerArray seen = new AtomicIntegerArray(16);
         LinalgExecutor.parallelFor(4, outer -> LinalgExecutor.parallelFor(4, inner -> seen.incrementAndGet(outer * 4 + inner)));

@@ -274,6 +274,23 @@ class SymmetricEigenTest {
         assertTrue(e.getMessage().contains("a: entry (2, 1)"), e.getMessage());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "vector"})
+    void kernelRejectsMismatchedOutputs(String backend) {
+        org.loes4j.linalg.spi.EigenKernel kernel =
+                Linalg.using(backend).backends().kernel(org.loes4j.linalg.spi.EigenKernel.class);
+        DMatrix a = DMatrix.identity(4);
+        IllegalArgumentException w = assertThrows(IllegalArgumentException.class,
+                () -> kernel.dsyev(a, new double[3], null));
+        assertTrue(w.getMessage().startsWith("w: length 3"), w.getMessage());
+        IllegalArgumentException v = assertThrows(IllegalArgumentException.class,
+                () -> kernel.dsyev(a, new double[4], DMatrix.zeros(4, 5)));
+        assertTrue(v.getMessage().startsWith("vectors:"), v.getMessage());
+        IllegalArgumentException sq = assertThrows(IllegalArgumentException.class,
+                () -> kernel.ssyev(FMatrix.zeros(3, 4), new float[3], null));
+        assertTrue(sq.getMessage().startsWith("a:"), sq.getMessage());
+    }
+
     /** Values ascending, residuals and orthogonality within {@code tol}. */
     static void assertDecomposition(DMatrix a, SymmetricEigen eig, double tol) {
         int n = a.rows();

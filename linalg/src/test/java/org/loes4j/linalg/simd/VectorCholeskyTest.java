@@ -1,7 +1,9 @@
 package org.loes4j.linalg.simd;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -16,6 +18,7 @@ import org.loes4j.linalg.Transpose;
 import org.loes4j.linalg.decomp.CholeskyTestSupport;
 import org.loes4j.linalg.scalar.ScalarBackend;
 import org.loes4j.linalg.spi.CholeskyKernel;
+import org.loes4j.linalg.spi.GramKernel;
 
 /**
  * The blocked Vector API Cholesky (with its own trailing-update loops, whatever Gram kernel the backend
@@ -82,6 +85,43 @@ class VectorCholeskyTest {
         FMatrix fv = a.toFMatrix();
         OWN_LOOPS.spotrf(fv);
         assertTrue(maxDiff(widen(fs), widen(fv)) <= TOL32 * maxAbs(widen(fs)), "float32 n=" + n);
+    }
+
+    /** The trailing update through the vector backend's Gram kernel, as the backend's instance runs it. */
+    @ParameterizedTest
+    @ValueSource(ints = {65, 130, 300})
+    void factorWithTheBackendGramKernelMatchesScalarTwin(int n) {
+        GramKernel gram = new VectorBackend().kernel(GramKernel.class);
+        assertNotNull(gram, "the vector backend offers a Gram kernel");
+        CholeskyKernel withGram = new VectorCholesky(gram);
+        DMatrix a = CholeskyTestSupport.spd(n, new SplittableRandom(79 + n));
+        DMatrix ls = a.copy();
+        SCALAR.dpotrf(ls);
+        DMatrix lv = a.copy();
+        withGram.dpotrf(lv);
+        assertTrue(maxDiff(ls, lv) <= TOL64 * maxAbs(ls), "float64 n=" + n + ": " + maxDiff(ls, lv));
+        FMatrix fs = a.toFMatrix();
+        SCALAR.spotrf(fs);
+        FMatrix fv = a.toFMatrix();
+        withGram.spotrf(fv);
+        assertTrue(maxDiff(widen(fs), widen(fv)) <= TOL32 * maxAbs(widen(fs)), "float32 n=" + n);
+    }
+
+    /** Parallel panel solve and trailing update, twice on the same input: bitwise the same factor. */
+    @Test
+    void sameInputSameBitsAcrossRuns() {
+        DMatrix a = CholeskyTestSupport.spd(520, new SplittableRandom(83));
+        DMatrix first = a.copy();
+        DMatrix second = a.copy();
+        CholeskyKernel backendKernel = Linalg.using("vector").backends().kernel(CholeskyKernel.class);
+        backendKernel.dpotrf(first);
+        backendKernel.dpotrf(second);
+        assertArrayEquals(first.data(), second.data(), 0.0);
+        DMatrix own = a.copy();
+        DMatrix ownAgain = a.copy();
+        OWN_LOOPS.dpotrf(own);
+        OWN_LOOPS.dpotrf(ownAgain);
+        assertArrayEquals(own.data(), ownAgain.data(), 0.0);
     }
 
     @Test

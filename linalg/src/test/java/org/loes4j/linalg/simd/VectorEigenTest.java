@@ -100,34 +100,63 @@ class VectorEigenTest {
             assertEquals(s, got, PRIMITIVE_TOL * (n + 1), "updateDotAndAxpy n=" + n);
             assertArrayEquals(rowExpected, row, PRIMITIVE_TOL, "updateDotAndAxpy row n=" + n);
             assertArrayEquals(pExpected, p, PRIMITIVE_TOL, "updateDotAndAxpy y n=" + n);
+
+            double[] a = random(2 * n + 8, rng);
+            double[] a2 = a.clone();
+            double[] y3 = y.clone();
+            double[] dots = new double[2];
+            SIMD.updateDotAndAxpy2(n, a2, 1, n + 4, 0.5, -0.25, 1.5, 0.75, x, xo, y, yo, v, 3, -0.6, 0.9, y3, 2, dots);
+            double[] aExpected = a.clone();
+            double[] y3Expected = y.clone();
+            double d0 = 0;
+            double d1 = 0;
+            for (int k = 0; k < n; k++) {
+                double r0 = a[1 + k] + 0.5 * x[xo + k] - 0.25 * y[yo + k];
+                double r1 = a[n + 4 + k] + 1.5 * x[xo + k] + 0.75 * y[yo + k];
+                aExpected[1 + k] = r0;
+                aExpected[n + 4 + k] = r1;
+                d0 += r0 * v[3 + k];
+                d1 += r1 * v[3 + k];
+                y3Expected[2 + k] += -0.6 * r0 + 0.9 * r1;
+            }
+            assertEquals(d0, dots[0], PRIMITIVE_TOL * (n + 1), "updateDotAndAxpy2 dot 0 n=" + n);
+            assertEquals(d1, dots[1], PRIMITIVE_TOL * (n + 1), "updateDotAndAxpy2 dot 1 n=" + n);
+            assertArrayEquals(aExpected, a2, PRIMITIVE_TOL, "updateDotAndAxpy2 rows n=" + n);
+            assertArrayEquals(y3Expected, y3, PRIMITIVE_TOL, "updateDotAndAxpy2 y n=" + n);
         }
     }
 
-    /** Includes a sweep large enough to be split over the executor by columns. */
+    /** Three sweeps over different row ranges; 600 columns is large enough to be split over the executor. */
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 17, 65, 600})
-    void rotateSweepMatchesOneRotationAtATime(int n) {
+    void rotateSweepsMatchOneRotationAtATime(int n) {
         SplittableRandom rng = new SplittableRandom(43 + n);
         int rows = Math.max(2, Math.min(n, 300));
         double[] z = random(rows * n, rng);
-        double[] c = new double[rows];
-        double[] s = new double[rows];
-        for (int i = 0; i < rows; i++) {
-            double angle = rng.nextDouble(0, 2 * Math.PI);
-            c[i] = Math.cos(angle);
-            s[i] = Math.sin(angle);
-        }
-        int lo = rows > 2 ? 1 : 0;
-        double[] expected = z.clone();
-        for (int i = rows - 2; i >= lo; i--) {
-            for (int k = 0; k < n; k++) {
-                double zi = expected[i * n + k];
-                double zj = expected[(i + 1) * n + k];
-                expected[i * n + k] = c[i] * zi - s[i] * zj;
-                expected[(i + 1) * n + k] = s[i] * zi + c[i] * zj;
+        int count = 3;
+        double[][] c = new double[count][rows];
+        double[][] s = new double[count][rows];
+        for (int b = 0; b < count; b++) {
+            for (int i = 0; i < rows; i++) {
+                double angle = rng.nextDouble(0, 2 * Math.PI);
+                c[b][i] = Math.cos(angle);
+                s[b][i] = Math.sin(angle);
             }
         }
-        SIMD.rotateSweep(n, lo, rows - 1, c, s, z);
+        int[] lo = {rows > 2 ? 1 : 0, 0, rows / 2};
+        int[] hi = {rows - 1, rows - 1, rows - 1};
+        double[] expected = z.clone();
+        for (int b = 0; b < count; b++) {
+            for (int i = hi[b] - 1; i >= lo[b]; i--) {
+                for (int k = 0; k < n; k++) {
+                    double zi = expected[i * n + k];
+                    double zj = expected[(i + 1) * n + k];
+                    expected[i * n + k] = c[b][i] * zi - s[b][i] * zj;
+                    expected[(i + 1) * n + k] = s[b][i] * zi + c[b][i] * zj;
+                }
+            }
+        }
+        SIMD.rotateSweeps(n, count, lo, hi, c, s, z);
         assertArrayEquals(expected, z, PRIMITIVE_TOL * rows);
     }
 

@@ -34,8 +34,8 @@ class VectorGemmTest {
         {0, 5, 3}, {5, 0, 3}, {4, 6, 0}, {1, 1, 1}, {7, 7, 7}, {17, 7, 63}, {7, 17, 64}, {63, 65, 17},
         {64, 64, 64}, {65, 63, 65}, {1000, 65, 17}, {17, 1000, 7}, {9, 17, 1000}, {1, 65, 63}, {65, 1, 63},
     };
-    /** (alpha, beta): plain product, scaled with C ignored, accumulate, negative scalings. */
-    private static final double[][] SCALINGS = {{1, 0}, {-0.5, 0}, {0.75, 1.25}, {2, -1}};
+    /** (alpha, beta): plain product, negative alpha with C ignored, accumulate with a negative beta. */
+    private static final double[][] SCALINGS = {{1, 0}, {-0.5, 0}, {0.75, -1.25}};
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
@@ -105,7 +105,7 @@ class VectorGemmTest {
         int n = 3;
         int k = 200;
         assertTrue((long) m * n * k >= VectorGemm.PARALLEL_MIN_MACS, "shape must be above the threshold");
-        assertTrue(n <= PackedDgemm.NARROW_MAX && n <= PackedSgemm.NARROW_MAX, "shape must be narrow");
+        assertTrue(PackedDgemm.narrow(n, k) && PackedSgemm.narrow(n, k), "shape must take the narrow path");
         SplittableRandom rng = new SplittableRandom(SEED + 2);
         DMatrix a = ProductCheck.stridedD(m, k, rng);
         DMatrix b = ProductCheck.stridedD(n, k, rng);
@@ -113,7 +113,7 @@ class VectorGemmTest {
         DMatrix par = c0.copy();
         DMatrix one = c0.copy();
         VectorGemm.INSTANCE.dgemm(Transpose.NO, Transpose.YES, -1.0, a, b, 0.5, par);
-        PackedDgemm.multiplyNarrow(false, a.data(), a.offset(), a.stride(), true, b.data(), b.offset(), b.stride(),
+        PackedDgemm.multiplyNarrow(a.data(), a.offset(), a.stride(), true, b.data(), b.offset(), b.stride(),
                 one.data(), 0, n, k, 0, m, n, -1.0, 0.5, PackedDgemm.workspace());
         assertArrayEquals(one.data(), par.data(), "dgemm " + m + "x" + n + "x" + k);
 
@@ -122,14 +122,48 @@ class VectorGemmTest {
         FMatrix parF = FMatrix.zeros(m, n);
         FMatrix oneF = FMatrix.zeros(m, n);
         VectorGemm.INSTANCE.sgemm(Transpose.NO, Transpose.NO, 1f, af, bf, 0f, parF);
-        PackedSgemm.multiplyNarrow(false, af.data(), af.offset(), af.stride(), false, bf.data(), bf.offset(),
+        PackedSgemm.multiplyNarrow(af.data(), af.offset(), af.stride(), false, bf.data(), bf.offset(),
                 bf.stride(), oneF.data(), 0, n, k, 0, m, n, 1f, 0f, PackedSgemm.workspace());
         assertArrayEquals(oneF.data(), parF.data(), "sgemm " + m + "x" + n + "x" + k);
-        FMatrix refF = FMatrix.zeros(m, n);
-        SCALAR.gemm(Transpose.NO, Transpose.NO, 1f, af, bf, 0f, refF);
-        ProductCheck.assertProductClose("parallel narrow sgemm", ProductCheck.toDouble(parF),
-                ProductCheck.toDouble(refF), ProductCheck.absProductF(Transpose.NO, af, Transpose.NO, bf, m, n, k),
-                1, 0, null, k, FLOAT_UNIT);
+    }
+
+    /**
+     * C wider than one B panel (NC columns) and an inner dimension longer than one slice (KC), through the
+     * public kernel (which splits columns between threads here) and through one single-threaded engine run.
+     */
+    @Test
+    void productsSpanningSeveralPanelsAndSlices() {
+        SplittableRandom rng = new SplittableRandom(SEED + 3);
+        int m = 9;
+        int n = PackedDgemm.NC + 17;
+        int k = PackedDgemm.KC + 5;
+        DMatrix a = ProductCheck.stridedD(m, k, rng);
+        DMatrix b = ProductCheck.stridedD(n, k, rng);
+        DMatrix c0 = DMatrix.random(m, n, rng);
+        DMatrix ref = c0.copy();
+        SCALAR.gemm(Transpose.NO, Transpose.YES, 1.5, a, b, -0.5, ref);
+        double[][] abs = ProductCheck.absProductD(Transpose.NO, a, Transpose.YES, b, m, n, k);
+        DMatrix viaKernel = c0.copy();
+        VectorGemm.INSTANCE.dgemm(Transpose.NO, Transpose.YES, 1.5, a, b, -0.5, viaKernel);
+        ProductCheck.assertProductClose("dgemm kernel", viaKernel.toArray(), ref.toArray(), abs, 1.5, -0.5,
+                c0.toArray(), k, DOUBLE_UNIT);
+        DMatrix oneRun = c0.copy();
+        PackedDgemm.multiply(false, a.data(), a.offset(), a.stride(), true, b.data(), b.offset(), b.stride(),
+                oneRun.data(), 0, n, k, 0, m, 0, n, false, 1.5, -0.5, PackedDgemm.workspace());
+        assertArrayEquals(oneRun.data(), viaKernel.data(), "dgemm threads vs one run");
+
+        int nf = PackedSgemm.NC + 17;
+        int kf = PackedSgemm.KC + 5;
+        int mf = 2;
+        FMatrix af = ProductCheck.stridedF(kf, mf, rng);
+        FMatrix bf = ProductCheck.stridedF(kf, nf, rng);
+        FMatrix cf = FMatrix.zeros(mf, nf);
+        FMatrix reff = FMatrix.zeros(mf, nf);
+        SCALAR.gemm(Transpose.YES, Transpose.NO, 1f, af, bf, 0f, reff);
+        VectorGemm.INSTANCE.sgemm(Transpose.YES, Transpose.NO, 1f, af, bf, 0f, cf);
+        ProductCheck.assertProductClose("sgemm kernel", ProductCheck.toDouble(cf), ProductCheck.toDouble(reff),
+                ProductCheck.absProductF(Transpose.YES, af, Transpose.NO, bf, mf, nf, kf), 1, 0, null, kf,
+                FLOAT_UNIT);
     }
 
     /** Elements of the parent outside the view of C must keep their values. */

@@ -151,6 +151,42 @@ class VectorGramTest {
                 FLOAT_UNIT);
     }
 
+    /**
+     * C wider than one B panel (NC columns): the lower-triangle bookkeeping across panels, on one thread
+     * (the engine directly) and split into row blocks (the kernel).
+     */
+    @Test
+    void gramSpanningSeveralPanels() {
+        SplittableRandom rng = new SplittableRandom(SEED + 2);
+        int n = PackedDgemm.NC + 9;
+        int k = 5;
+        DMatrix a = ProductCheck.stridedD(k, n, rng);
+        DMatrix c0 = DMatrix.random(n, n, rng);
+        DMatrix ref = c0.copy();
+        SCALAR.syrk(Transpose.YES, 1.0, a, 1.0, ref);
+        DMatrix viaKernel = c0.copy();
+        VectorGram.INSTANCE.dsyrk(Transpose.YES, 1.0, a, 1.0, viaKernel);
+        ProductCheck.assertProductClose("dsyrk", viaKernel.toArray(), ref.toArray(),
+                ProductCheck.absProductD(Transpose.YES, a, Transpose.NO, a, n, n, k), 1, 1,
+                lowerMirrored(c0.toArray()), k, DOUBLE_UNIT);
+        DMatrix oneRun = c0.copy();
+        PackedDgemm.multiply(true, a.data(), a.offset(), a.stride(), false, a.data(), a.offset(), a.stride(),
+                oneRun.data(), 0, n, k, 0, n, 0, n, true, 1.0, 1.0, PackedDgemm.workspace());
+        VectorGram.mirror(oneRun.data(), 0, n, 0, n);
+        assertArrayEquals(oneRun.data(), viaKernel.data(), "dsyrk threads vs one run");
+
+        int nf = PackedSgemm.NC + 9;
+        int kf = 2;
+        FMatrix af = ProductCheck.stridedF(nf, kf, rng);
+        FMatrix cf = FMatrix.zeros(nf, nf);
+        FMatrix reff = FMatrix.zeros(nf, nf);
+        SCALAR.syrk(Transpose.NO, 1f, af, 0f, reff);
+        VectorGram.INSTANCE.ssyrk(Transpose.NO, 1f, af, 0f, cf);
+        ProductCheck.assertProductClose("ssyrk", ProductCheck.toDouble(cf), ProductCheck.toDouble(reff),
+                ProductCheck.absProductF(Transpose.NO, af, Transpose.YES, af, nf, nf, kf), 1, 0, null, kf, FLOAT_UNIT);
+        assertSymmetric(ProductCheck.toDouble(cf));
+    }
+
     /** The C that syrk effectively reads: its lower triangle, mirrored. */
     private static double[][] lowerMirrored(double[][] c) {
         double[][] out = new double[c.length][];

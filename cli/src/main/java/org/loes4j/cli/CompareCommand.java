@@ -1,0 +1,379 @@
+package org.loes4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.loes4j.linalg.LibraryInfo;
+import org.loes4j.linalg.SegmentMatrix;
+import org.loes4j.linalg.io.Json;
+import org.loes4j.selection.Loes;
+import org.loes4j.selection.LoesOptions;
+import org.loes4j.selection.baselines.Baseline;
+import org.loes4j.selection.baselines.Baselines;
+import org.loes4j.selection.data.LayerStack;
+import org.loes4j.training.Embeddings;
+import org.loes4j.training.ProgressListener;
+import org.loes4j.training.Probe;
+import org.loes4j.training.Targets;
+import org.loes4j.training.Task;
+import org.loes4j.training.Trainer;
+import org.loes4j.training.TrainingConfig;
+import org.loes4j.training.TrainingResult;
+import org.loes4j.training.metrics.PairedTTest;
+import org.loes4j.training.model.Architecture;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code loes compare}: for every method and seed, choose layers on the calibration split of the
+ * training set, train adapters and probe, evaluate on the test set; print the paper-style table
+ * (mean +- std over seeds, layers, selection time, paired two-sided t-test against Last) and write CSV
+ * and JSON.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = "Compare layer-selection methods end to end over several seeds (paper-style table, t-test vs Last).")
+final class CompareCommand implements Runnable {
+    static final String ALL_METHODS = "last,last-k,random,loes,loes+georeg,entropy,curvature,intrinsic,learnable,greedy-probe";
+
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--train-embeddings", required = true, paramLabel = "E.npy")
+    Path trainEmbeddings;
+
+    @Option(names = "--train-labels", required = true, paramLabel = "Y")
+    Path trainLabels;
+
+    @Option(names = "--test-embeddings", required = true, paramLabel = "E.npy")
+    Path testEmbeddings;
+
+    @Option(names = "--test-labels", required = true, paramLabel = "Y")
+    Path testLabels;
+
+    @Option(names = "--k", defaultValue = "4", paramLabel = "K", description = "Layers to select (default 4).")
+    int k;
+
+    @Option(names = "--seeds", defaultValue = "5", paramLabel = "N", description = "Seeds per method (default 5).")
+    int seeds;
+
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "First seed; run i uses S + i.")
+    long seed;
+
+    @Option(names = "--methods", defaultValue = ALL_METHODS, split = ",", paramLabel = "M,...",
+            description = "Any of " + ALL_METHODS + ", exhaustive.")
+    List<String> methods;
+
+    @Option(names = "--task", defaultValue = "classification", paramLabel = "T")
+    String task;
+
+    @Option(names = "--preset", defaultValue = "text", paramLabel = "P")
+    String preset;
+
+    @Option(names = "--epochs", paramLabel = "N")
+    Integer epochs;
+
+    @Option(names = "--batch", paramLabel = "B")
+    Integer batch;
+
+    @Option(names = "--lr", paramLabel = "LR")
+    Double lr;
+
+    @Option(names = "--val-fraction", defaultValue = "0.1", paramLabel = "F",
+            description = "Validation split of the training set for the best epoch (default 0.1).")
+    double valFraction;
+
+    @Option(names = "--calibration-fraction", defaultValue = "0.2", paramLabel = "F",
+            description = "Calibration split the selection methods see (default 0.2).")
+    double calibrationFraction;
+
+    @Option(names = "--greedy-epochs", defaultValue = "1", paramLabel = "N",
+            description = "Epochs of each per-layer probe of greedy-probe (1 or 5 in the paper).")
+    int greedyEpochs;
+
+    @Option(names = "--out", defaultValue = "compare", paramLabel = "PREFIX", description = "Writes PREFIX.csv and PREFIX.json.")
+    String out;
+
+    private record Run(String method, long seed, int[] layers, double selectionSeconds, double trainSeconds,
+                       double metric) {
+    }
+
+    @Override
+    public void run() {
+        if (k < 1) {
+            throw new BadInputException("--k: " + k + " must be >= 1");
+        }
+        if (seeds < 1) {
+            throw new BadInputException("--seeds: " + seeds + " must be >= 1");
+        }
+        if (!(valFraction > 0 && valFraction < 1)) {
+            throw new BadInputException("--val-fraction: " + valFraction + " must be in (0, 1)");
+        }
+        for (String m : methods) {
+            if (!m.equals("loes") && !m.equals("loes+georeg") && !m.equals("learnable") && !m.equals("greedy-probe")) {
+                try {
+                    Baseline.parse(m);
+                } catch (IllegalArgumentException e) {
+                    throw new BadInputException("--methods: '" + m + "' is not one of " + ALL_METHODS + ", exhaustive");
+                }
+            }
+        }
+        Path csv = Path.of(out + ".csv");
+        Path json = Path.of(out + ".json");
+        AtomicFiles.checkWritableTarget("--out", csv);
+        Task t = TrainCommand.parseTask(task);
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<Run> runs = new ArrayList<>();
+        try (EmbeddingsFile train = EmbeddingsFile.open("--train-embeddings", trainEmbeddings);
+             EmbeddingsFile test = EmbeddingsFile.open("--test-embeddings", testEmbeddings)) {
+            Embeddings e = train.embeddings();
+            Targets y = TrainCommand.targets(t, "--train-labels", trainLabels, null);
+            TrainCommand.checkRows("--train-labels", y, e);
+            Targets testY = TrainCommand.targets(t, "--test-labels", testLabels,
+                    t == Task.CLASSIFICATION ? y.names() : null);
+            TrainCommand.checkRows("--test-labels", testY, test.embeddings());
+            if (test.embeddings().layers() != e.layers() || test.embeddings().dim() != e.dim()) {
+                throw new BadInputException("--test-embeddings: " + test.describe() + ", training has " + train.describe());
+            }
+            List<SegmentMatrix> views = new ArrayList<>();
+            int[] indices = new int[e.layers()];
+            for (int l = 0; l < e.layers(); l++) {
+                views.add(train.layer(l));
+                indices[l] = l;
+            }
+            LayerStack stack = LayerStack.ofSegments(views, indices);
+            org.loes4j.selection.data.Targets selTargets = t == Task.CLASSIFICATION
+                    ? org.loes4j.selection.data.Targets.classification(toLongs(y.classes()))
+                    : org.loes4j.selection.data.Targets.regression(y.values());
+
+            for (int s = 0; s < seeds; s++) {
+                long runSeed = seed + s;
+                int[] perm = TrainCommand.permutation(e.size(), runSeed);
+                int nv = Math.max(1, (int) Math.round(valFraction * e.size()));
+                int[] vRows = Arrays.copyOfRange(perm, 0, nv);
+                int[] tRows = Arrays.copyOfRange(perm, nv, perm.length);
+                Embeddings trainE = Embeddings.rows(e, tRows);
+                Targets trainY = y.rows(tRows);
+                Embeddings valE = Embeddings.rows(e, vRows);
+                Targets valY = y.rows(vRows);
+                LoesOptions options = LoesOptions.builder().k(k).seed(runSeed)
+                        .task(t == Task.CLASSIFICATION ? org.loes4j.selection.Task.CLASSIFICATION
+                                : org.loes4j.selection.Task.REGRESSION)
+                        .calibrationFraction(calibrationFraction).build();
+                int[] loesLayers = null;
+                double loesSeconds = 0;
+                for (String m : methods) {
+                    TrainingConfig config = config(runSeed);
+                    int[] layers;
+                    long t0 = System.nanoTime();
+                    switch (m) {
+                        case "loes", "loes+georeg" -> {
+                            if (loesLayers == null) {
+                                loesLayers = Loes.create().select(stack, selTargets, options).selected();
+                                loesSeconds = (System.nanoTime() - t0) / 1e9;
+                            }
+                            layers = loesLayers;
+                            if (m.equals("loes+georeg")) {
+                                config = config.withGeoRegWeight(0.1);
+                            }
+                        }
+                        case "learnable" -> {
+                            layers = indices.clone();
+                            config = config.withArchitecture(Architecture.LEARNABLE_WEIGHTS);
+                        }
+                        case "greedy-probe" -> layers = greedyProbe(config, trainE, trainY, valE, valY, e.layers());
+                        default -> layers = new Baselines(org.loes4j.linalg.Linalg.get())
+                                .run(Baseline.parse(m), stack, selTargets, options, Map.of()).selected();
+                    }
+                    double selectionSeconds = m.startsWith("loes") ? loesSeconds : (System.nanoTime() - t0) / 1e9;
+                    long t1 = System.nanoTime();
+                    TrainingResult r = new Trainer(config).train(trainE, trainY, valE, valY, layers, "unknown",
+                            ProgressListener.NONE);
+                    if (r.nonFinite().isPresent() || r.probe().isEmpty()) {
+                        throw new BadInputException(m + ", seed " + runSeed + ": " + r.nonFinite().map(f -> f.message())
+                                .orElse("no model"));
+                    }
+                    double trainSeconds = (System.nanoTime() - t1) / 1e9;
+                    Probe probe = r.probe().get();
+                    double metric = t == Task.CLASSIFICATION
+                            ? probe.evaluateClassification(test.embeddings(), testY).accuracy()
+                            : probe.evaluateRegression(test.embeddings(), testY).rmse();
+                    runs.add(new Run(m, runSeed, layers, selectionSeconds, trainSeconds, metric));
+                    err.printf(Locale.ROOT, "compare: %-12s seed %d  %s %.4f  layers %s%n", m, runSeed,
+                            t == Task.CLASSIFICATION ? "accuracy" : "rmse", metric, Arrays.toString(layers));
+                    err.flush();
+                }
+            }
+            String metricName = t == Task.CLASSIFICATION ? "accuracy" : "rmse";
+            List<Map<String, Object>> summary = summary(runs, metricName);
+            printTable(stdout, summary, metricName);
+            AtomicFiles.writeString(csv, csv(runs, metricName));
+            Map<String, Object> doc = new LinkedHashMap<>();
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("k", k);
+            settings.put("seeds", seeds);
+            settings.put("firstSeed", seed);
+            settings.put("methods", methods);
+            settings.put("valFraction", valFraction);
+            settings.put("calibrationFraction", calibrationFraction);
+            settings.put("greedyEpochs", greedyEpochs);
+            settings.put("training", config(seed).toMap());
+            settings.put("trainEmbeddings", trainEmbeddings.toString());
+            settings.put("testEmbeddings", testEmbeddings.toString());
+            doc.put("settings", settings);
+            doc.put("provenance", LibraryInfo.environment());
+            doc.put("summary", summary);
+            List<Object> rs = new ArrayList<>();
+            for (Run r : runs) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("method", r.method());
+                m.put("seed", r.seed());
+                m.put("layers", r.layers());
+                m.put("selectionSeconds", r.selectionSeconds());
+                m.put("trainSeconds", r.trainSeconds());
+                m.put(metricName, r.metric());
+                rs.add(m);
+            }
+            doc.put("runs", rs);
+            AtomicFiles.writeString(json, Json.writePretty(doc));
+            stdout.printf("wrote %s and %s%n", csv, json);
+            stdout.flush();
+        } catch (IOException ex) {
+            throw new BadInputException("--out: cannot write " + csv + " / " + json + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private TrainingConfig config(long runSeed) {
+        TrainingConfig c = TrainingConfig.preset(preset).withSeed(runSeed);
+        if (epochs != null) {
+            c = c.withEpochs(epochs);
+        }
+        if (batch != null) {
+            c = c.withBatchSize(batch);
+        }
+        if (lr != null) {
+            c = c.withLearningRate(lr);
+        }
+        return c;
+    }
+
+    /** One probe per layer for {@code greedyEpochs} epochs; the k best by validation metric, best first. */
+    private int[] greedyProbe(TrainingConfig config, Embeddings trainE, Targets trainY, Embeddings valE, Targets valY,
+                              int layerCount) {
+        double[] score = new double[layerCount];
+        boolean classification = trainY.task() == Task.CLASSIFICATION;
+        for (int l = 0; l < layerCount; l++) {
+            TrainingResult r = new Trainer(config.withEpochs(greedyEpochs)).train(trainE, trainY, valE, valY,
+                    new int[] {l}, "unknown", ProgressListener.NONE);
+            double v = r.epochs().isEmpty() ? Double.NaN : r.epochs().get(r.bestEpoch() - 1).validationMetric();
+            score[l] = Double.isNaN(v) ? Double.NEGATIVE_INFINITY : classification ? v : -v;
+        }
+        Integer[] order = new Integer[layerCount];
+        for (int l = 0; l < layerCount; l++) {
+            order[l] = l;
+        }
+        Arrays.sort(order, (a, b) -> score[a] != score[b] ? Double.compare(score[b], score[a]) : Integer.compare(a, b));
+        int kk = Math.min(k, layerCount);
+        int[] out = new int[kk];
+        for (int i = 0; i < kk; i++) {
+            out[i] = order[i];
+        }
+        return out;
+    }
+
+    private List<Map<String, Object>> summary(List<Run> runs, String metricName) {
+        Map<String, double[]> byMethod = new LinkedHashMap<>();
+        for (String m : methods) {
+            double[] v = new double[seeds];
+            int i = 0;
+            for (Run r : runs) {
+                if (r.method().equals(m)) {
+                    v[i++] = r.metric();
+                }
+            }
+            byMethod.put(m, v);
+        }
+        double[] last = byMethod.get("last");
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String m : methods) {
+            double[] v = byMethod.get(m);
+            double mean = 0;
+            for (double x : v) {
+                mean += x / v.length;
+            }
+            double ss = 0;
+            for (double x : v) {
+                ss += (x - mean) * (x - mean);
+            }
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("method", m);
+            e.put(metricName + "Mean", mean);
+            e.put(metricName + "Std", v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0.0);
+            if (last != null && !m.equals("last")) {
+                PairedTTest tt = PairedTTest.of(v, last);
+                e.put("tVsLast", Double.isFinite(tt.t()) ? tt.t() : null);
+                e.put("pVsLast", Double.isFinite(tt.pValue()) ? tt.pValue() : null);
+            }
+            double sel = 0;
+            List<Object> layers = new ArrayList<>();
+            for (Run r : runs) {
+                if (r.method().equals(m)) {
+                    sel += r.selectionSeconds() / seeds;
+                    layers.add(r.layers());
+                }
+            }
+            e.put("meanSelectionSeconds", sel);
+            e.put("layersPerSeed", layers);
+            out.add(e);
+        }
+        return out;
+    }
+
+    private static void printTable(PrintWriter o, List<Map<String, Object>> summary, String metricName) {
+        o.printf(Locale.ROOT, "%-14s %-20s %-10s %-10s %s%n", "method", metricName + " (mean +- std)", "p vs last",
+                "select s", "layers (first seed)");
+        for (Map<String, Object> e : summary) {
+            Object p = e.get("pVsLast");
+            List<?> layers = (List<?>) e.get("layersPerSeed");
+            o.printf(Locale.ROOT, "%-14s %.4f +- %-10.4f %-10s %-10.3f %s%n", e.get("method"), e.get(metricName + "Mean"),
+                    e.get(metricName + "Std"), p == null ? "-" : String.format(Locale.ROOT, "%.2g", (Double) p),
+                    (Double) e.get("meanSelectionSeconds"), Arrays.toString((int[]) layers.getFirst()));
+        }
+    }
+
+    private static String csv(List<Run> runs, String metricName) {
+        StringBuilder sb = new StringBuilder("method,seed,layers,selection_seconds,train_seconds," + metricName + "\n");
+        for (Run r : runs) {
+            StringBuilder layers = new StringBuilder();
+            for (int i = 0; i < r.layers().length; i++) {
+                layers.append(i > 0 ? " " : "").append(r.layers()[i]);
+            }
+            sb.append(r.method()).append(',').append(r.seed()).append(',').append(layers).append(',')
+                    .append(r.selectionSeconds()).append(',').append(r.trainSeconds()).append(',').append(r.metric())
+                    .append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static long[] toLongs(int[] a) {
+        long[] out = new long[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,340 @@
+package org.loes4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+import org.loes4j.linalg.Linalg;
+import org.loes4j.linalg.io.Json;
+import org.loes4j.selection.Accumulation;
+import org.loes4j.selection.Loes;
+import org.loes4j.selection.LoesOptions;
+import org.loes4j.selection.SelectionResult;
+import org.loes4j.selection.Task;
+import org.loes4j.selection.TriangleEstimator;
+import org.loes4j.selection.baselines.Baseline;
+import org.loes4j.selection.baselines.Baselines;
+import org.loes4j.selection.data.LayerStack;
+import org.loes4j.selection.data.Targets;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code loes select}: LOES (or a baseline) over pre-computed layer embeddings. Prints a table of the
+ * per-layer terms and the greedy steps; with {@code --json} also writes the full result (atomically: a
+ * temporary file in the same directory, then a move, so a failed run leaves no file).
+ */
+@Command(name = "select", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Select the layers of an encoder that carry a task (LOES), or run a baseline.")
+final class SelectCommand implements Runnable {
+
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--embeddings", required = true, paramLabel = "E",
+            description = "(N, L, d) .npy (float32/float64), a directory of per-layer (N, d) .npy files, "
+                    + "or a .safetensors file with one (N, d) tensor per layer.")
+    Path embeddings;
+
+    @Option(names = "--labels", paramLabel = "Y",
+            description = "Labels: .npy (integer or float; (N, c) floats for multi-output regression) or text, "
+                    + "one value per line. Not needed label-free.")
+    Path labels;
+
+    @Option(names = "--k", defaultValue = "4", description = "Layers to select (default ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--task", defaultValue = "classification",
+            description = "classification (default), regression or label-free.")
+    String task;
+
+    @Option(names = "--accumulate", defaultValue = "paper", description = "paper (default) or stagewise.")
+    String accumulate;
+
+    @Option(names = "--triangle", defaultValue = "exact", description = "exact (default) or sampled:T.")
+    String triangle;
+
+    @Option(names = "--calibration-fraction", defaultValue = "0.2",
+            description = "Fraction of rows scored (default ${DEFAULT-VALUE}; 1.0 uses every row).")
+    double calibrationFraction;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--alpha", defaultValue = "1.0", description = "Isotropy weight (default ${DEFAULT-VALUE}).")
+    double alpha;
+
+    @Option(names = "--gamma", defaultValue = "0.5", description = "Redundancy weight (default ${DEFAULT-VALUE}).")
+    double gamma;
+
+    @Option(names = "--eta", defaultValue = "0.1", description = "Triangle weight (default ${DEFAULT-VALUE}).")
+    double eta;
+
+    @Option(names = "--isotropy-eps", defaultValue = "1e-9",
+            description = "eps of iso = mean / (std + eps) (default ${DEFAULT-VALUE}).")
+    double isotropyEps;
+
+    @Option(names = "--lambda", defaultValue = "1e-3", description = "Probe ridge (default ${DEFAULT-VALUE}).")
+    double lambda;
+
+    @Option(names = "--mu", defaultValue = "1e-6", description = "Orthogonalisation ridge (default ${DEFAULT-VALUE}).")
+    double mu;
+
+    @Option(names = "--layers", paramLabel = "SPEC", description = "Candidate layers, e.g. 0-11 or 1,3,5-7 (default: all).")
+    String layers;
+
+    @Option(names = "--json", paramLabel = "OUT.json", description = "Also write the full result as JSON.")
+    Path json;
+
+    @Option(names = "--diagnostics", description = "Compute and print layer diagnostics (slower).")
+    boolean diagnostics;
+
+    @Option(names = "--baseline", paramLabel = "NAME",
+            description = "Run a baseline instead: last, last-k, random, entropy, curvature, intrinsic, exhaustive.")
+    String baseline;
+
+    @Override
+    public void run() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (k <= 0) {
+            throw new BadInputException("--k: " + k + " must be >= 1");
+        }
+        Task t = parseTask(task);
+        Accumulation acc = switch (accumulate) {
+            case "paper" -> Accumulation.PAPER;
+            case "stagewise" -> Accumulation.STAGEWISE;
+            default -> throw new BadInputException("--accumulate: '" + accumulate + "', expected paper or stagewise");
+        };
+        TriangleEstimator tri = TriangleEstimator.parse(triangle);
+        Baseline base = baseline == null ? null : Baseline.parse(baseline);
+        if (t != Task.LABEL_FREE && labels == null) {
+            throw new BadInputException("--labels: required for --task " + task + " (or use --task label-free)");
+        }
+        if (json != null) {
+            Path parent = json.toAbsolutePath().getParent();
+            if (parent == null || !Files.isDirectory(parent)) {
+                throw new BadInputException("--json: directory of " + json + " does not exist");
+            }
+            if (Files.isDirectory(json)) {
+                throw new BadInputException("--json: " + json + " is a directory");
+            }
+        }
+        long t0 = System.nanoTime();
+        try (SelectionInputs in = new SelectionInputs(embeddings)) {
+            long tOpen = System.nanoTime();
+            int n = in.rows();
+            if (n < 2) {
+                throw new BadInputException(embeddings + ": " + n + " row(s), at least 2 are needed");
+            }
+            int[] layerIds = parseLayers(layers, in.layerCount());
+            LayerStack stack = in.stack(layerIds);
+            int kUsed = k;
+            if (k > layerIds.length) {
+                err.println("loes: warning: --k " + k + " is larger than the " + layerIds.length
+                        + " candidate layers; using k = " + layerIds.length);
+                kUsed = layerIds.length;
+            }
+            Targets targets = null;
+            if (t != Task.LABEL_FREE) {
+                SelectionInputs.Labels y = in.readLabels(labels, t == Task.CLASSIFICATION);
+                if (y.rows() != n) {
+                    throw new BadInputException(labels + ": " + y.rows() + " labels, the embeddings have " + n + " rows");
+                }
+                targets = t == Task.CLASSIFICATION ? Targets.classification(y.classes())
+                        : Targets.regression(y.values());
+            }
+            stack.checkFinite();
+            long tChecked = System.nanoTime();
+            LoesOptions options = LoesOptions.builder().k(kUsed).task(t).alpha(alpha).gamma(gamma).eta(eta)
+                    .lambda(lambda).mu(mu).isotropyEps(isotropyEps).accumulation(acc).triangle(tri).calibrationFraction(calibrationFraction)
+                    .seed(seed).build();
+            SelectionResult result = base == null
+                    ? new Loes(Linalg.get()).select(stack, targets, options, in.digests(), diagnostics)
+                    : new Baselines(Linalg.get()).run(base, stack, targets, options, in.digests());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> timings = (Map<String, Object>) result.provenance().get("timings");
+            if (timings != null) {
+                timings.put("openAndDigestMs", ms(t0, tOpen));
+                timings.put("inputChecksMs", ms(tOpen, tChecked));
+                timings.put("endToEndMs", ms(t0, System.nanoTime()));
+            }
+            print(out, result, stack, targets, options, base);
+            if (json != null) {
+                writeAtomically(json, Json.writePretty(result.toJsonMap()));
+                out.println("wrote " + json);
+            }
+        } catch (IOException e) {
+            throw new BadInputException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
+        }
+    }
+
+    private static double ms(long from, long to) {
+        return Math.round((to - from) / 1e4) / 100.0;
+    }
+
+    static Task parseTask(String s) {
+        return switch (s) {
+            case "classification" -> Task.CLASSIFICATION;
+            case "regression" -> Task.REGRESSION;
+            case "label-free" -> Task.LABEL_FREE;
+            default -> throw new BadInputException("--task: '" + s + "', expected classification, regression or label-free");
+        };
+    }
+
+    /** Parses {@code 0-11}, {@code 1,3,5-7}; null means every layer. Result ascending, without repeats. */
+    static int[] parseLayers(String spec, int count) {
+        if (spec == null) {
+            int[] all = new int[count];
+            for (int i = 0; i < count; i++) {
+                all[i] = i;
+            }
+            return all;
+        }
+        TreeSet<Integer> set = new TreeSet<>();
+        for (String part : spec.split(",")) {
+            String p = part.strip();
+            int dash = p.indexOf('-', 1);
+            int from;
+            int to;
+            try {
+                if (dash > 0) {
+                    from = Integer.parseInt(p.substring(0, dash).strip());
+                    to = Integer.parseInt(p.substring(dash + 1).strip());
+                } else {
+                    from = Integer.parseInt(p);
+                    to = from;
+                }
+            } catch (NumberFormatException e) {
+                throw new BadInputException("--layers: '" + p + "' is not a layer or a range a-b");
+            }
+            if (from > to) {
+                throw new BadInputException("--layers: range '" + p + "' is empty");
+            }
+            for (int l = from; l <= to; l++) {
+                if (l < 0 || l >= count) {
+                    throw new BadInputException("--layers: layer " + l + " does not exist (the embeddings have "
+                            + count + " layers, 0-" + (count - 1) + ")");
+                }
+                set.add(l);
+            }
+        }
+        return set.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static void print(PrintWriter out, SelectionResult r, LayerStack stack, Targets targets,
+                              LoesOptions o, Baseline base) {
+        Map<String, Object> p = r.provenance();
+        out.printf(Locale.ROOT, "loes select: %s, %d layers, N = %d (calibration %s), d = %d%s, k = %s%n",
+                base == null ? "LOES " + o.task().name().toLowerCase(Locale.ROOT).replace('_', '-')
+                        + ", accumulate " + o.accumulation().name().toLowerCase(Locale.ROOT) + ", triangle " + o.triangle()
+                        : "baseline " + base.cliName(),
+                stack.layers(), stack.rows(), p.get("calibrationRows"), stack.dim(),
+                targets != null && targets.isClassification() ? ", C = " + targets.classCount() : "",
+                p.get("kUsed"));
+        if (base == null) {
+            out.printf(Locale.ROOT, "%6s %12s %10s %10s  %s%n", "layer", "fitLoss", "isotropy", "score0", "pick");
+            for (SelectionResult.LayerScore l : r.layers()) {
+                int pick = indexOf(r.selected(), l.layer());
+                out.printf(Locale.ROOT, "%6d %12s %10.4f %10.4f  %s%n", l.layer(), fmt(l.fitLoss()), l.isotropy(),
+                        l.score0(), pick < 0 ? "" : "* " + (pick + 1));
+            }
+            out.printf(Locale.ROOT, "step 0: layer %d, score0 %.6f%n", r.selected()[0], r.stepScores()[0]);
+            for (SelectionResult.Step s : r.steps()) {
+                SelectionResult.Candidate w = null;
+                for (SelectionResult.Candidate c : s.candidates()) {
+                    if (c.layer() == s.selected()) {
+                        w = c;
+                    }
+                }
+                out.printf(Locale.ROOT, "step %d: layer %d, score %.6f (residual loss %s, isotropy %.4f, redundancy %.4f,"
+                                + " triangle %.4f; %d candidates)%n", s.step(), s.selected(), s.score(),
+                        fmt(w.residualLoss()), w.isotropy(), w.redundancy(), w.triangle(), s.candidates().size());
+            }
+        } else {
+            for (SelectionResult.LayerScore l : r.layers()) {
+                if (!l.metrics().isEmpty()) {
+                    int pick = indexOf(r.selected(), l.layer());
+                    StringBuilder b = new StringBuilder();
+                    l.metrics().forEach((name, v) -> b.append(String.format(Locale.ROOT, " %s %.6f", name, v)));
+                    out.printf(Locale.ROOT, "%6d%s  %s%n", l.layer(), b, pick < 0 ? "" : "* " + (pick + 1));
+                }
+            }
+            if (base == Baseline.EXHAUSTIVE) {
+                out.printf(Locale.ROOT, "best cross-validated probe score: %.6f (%s)%n", r.stepScores()[0],
+                        p.get("probeScore"));
+            }
+        }
+        if (r.diagnostics() != null) {
+            out.printf(Locale.ROOT, "diagnostics:%n%6s %10s %10s %10s %10s %8s%n", "layer", "isotropy", "effRank",
+                    "entropy", "topEigFr", "rank");
+            for (SelectionResult.LayerDiagnostics d : r.diagnostics().layers()) {
+                out.printf(Locale.ROOT, "%6d %10.4f %10.3f %10.4f %10.4f %8d%n", d.layer(), d.isotropy(),
+                        d.effectiveRank(), d.datasetEntropy(), d.spectrum().topFraction(), d.spectrum().numericalRank());
+            }
+            out.println("pairwise redundancy (raw features):");
+            double[][] red = r.diagnostics().redundancy();
+            for (int a = 0; a < red.length; a++) {
+                StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%6d", r.layers().get(a).layer()));
+                for (double v : red[a]) {
+                    b.append(String.format(Locale.ROOT, " %5.3f", v));
+                }
+                out.println(b);
+            }
+        }
+        out.println("selected: " + Arrays.toString(r.selected()));
+        Object timings = p.get("timings");
+        if (timings != null) {
+            out.println("timings (ms): " + timings);
+        }
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    private static int indexOf(int[] a, int v) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == v) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Writes {@code text} to a temporary file next to {@code target}, then moves it into place. */
+    static void writeAtomically(Path target, String text) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                // createTempFile makes owner-only files; the result is an ordinary output file.
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package org.loes4j.encoders;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.loes4j.encoders.bert.BertConfig;
+import org.loes4j.encoders.bert.BertModel;
+import org.loes4j.encoders.bert.BertWeights;
+import org.loes4j.encoders.bert.OnnxBertImporter;
+import org.loes4j.encoders.bert.SafetensorsBertImporter;
+import org.loes4j.encoders.bert.TokenBatch;
+import org.loes4j.encoders.onnx.OnnxModel;
+import org.loes4j.encoders.safetensors.SafetensorsFile;
+import org.loes4j.encoders.tokenizer.Encoding;
+import org.loes4j.encoders.tokenizer.WordPieceTokenizer;
+import org.loes4j.linalg.FMatrix;
+import org.loes4j.linalg.Linalg;
+
+/**
+ * Texts in, every hidden state pooled per text out: tokenizer + BERT encoder.
+ *
+ * <p>{@link #encode} tokenises all texts, sorts them by token count (length bucketing, so a batch pads
+ * to nearly its own length), runs batches of {@code batchSize} through {@link BertModel#forward}, pools
+ * each hidden state as it is produced, and returns the results in input order.
+ *
+ * <p>Hidden-state indexing: index 0 is the embedding output, index k the output of block k - 1;
+ * {@link #stateNames()} names them ({@code embeddings}, {@code encoder.layer.0}, ...).
+ */
+public final class TextEncoder {
+    private final ModelFiles files;
+    private final WordPieceTokenizer tokenizer;
+    private final BertModel model;
+
+    public TextEncoder(ModelFiles files, WordPieceTokenizer tokenizer, BertModel model) {
+        if (files == null || tokenizer == null || model == null) {
+            throw new IllegalArgumentException("TextEncoder: null argument (files " + files + ", tokenizer "
+                    + tokenizer + ", model " + model + ")");
+        }
+        int modelVocab = model.config().vocabSize();
+        if (tokenizer.vocabSize() != modelVocab) {
+            throw new IllegalArgumentException("tokenizer: " + files.tokenizer() + " has " + tokenizer.vocabSize()
+                    + " vocabulary entries, the model " + files.weights() + " has " + modelVocab + " embeddings");
+        }
+        this.files = files;
+        this.tokenizer = tokenizer;
+        this.model = model;
+    }
+
+    /** Resolves {@code nameOrPath} with {@link ModelResolver#defaults()} and loads it on {@link Linalg#get()}. */
+    public static TextEncoder load(String nameOrPath) throws IOException {
+        return load(ModelResolver.defaults().resolve(nameOrPath), Linalg.get());
+    }
+
+    /** Reads the weights (ONNX or safetensors; the file is unmapped afterwards) and the tokenizer. */
+    public static TextEncoder load(ModelFiles files, Linalg linalg) throws IOException {
+        if (files == null) {
+            throw new IllegalArgumentException("files: null");
+        }
+        int headsHint = files.known().map(KnownModel::heads).orElse(0);
+        BertWeights weights;
+        if (files.isSafetensors()) {
+            try (SafetensorsFile st = SafetensorsFile.open(files.weights())) {
+                weights = SafetensorsBertImporter.load(st, headsHint);
+            }
+        } else {
+            try (OnnxModel onnx = OnnxModel.open(files.weights())) {
+                weights = OnnxBertImporter.load(onnx, headsHint);
+            }
+        }
+        return new TextEncoder(files, WordPieceTokenizer.fromJson(files.tokenizer()), new BertModel(weights, linalg));
+    }
+
+    public ModelFiles files() {
+        return files;
+    }
+
+    public WordPieceTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public BertModel model() {
+        return model;
+    }
+
+    public BertConfig config() {
+        return model.config();
+    }
+
+    /** Names of the hidden states: {@code embeddings}, then {@code encoder.layer.k} for block k. */
+    public List<String> stateNames() {
+        List<String> names = new ArrayList<>();
+        names.add("embeddings");
+        for (int k = 0; k < config().layers(); k++) {
+            names.add("encoder.layer." + k);
+        }
+        return Collections.unmodifiableList(names);
+    }
+
+    /**
+     * Options of {@link #encode}.
+     *
+     * @param poolings  which poolings to compute (at least one)
+     * @param maxLength tokens per text, {@code [CLS]} and {@code [SEP]} included; longer texts are
+     *                  truncated (and counted)
+     * @param batchSize texts per forward pass
+     */
+    public record Options(Set<Pooling> poolings, int maxLength, int batchSize) {
+        public Options {
+            if (poolings == null || poolings.isEmpty()) {
+                throw new IllegalArgumentException("poolings: empty");
+            }
+            poolings = Collections.unmodifiableSet(EnumSet.copyOf(poolings));
+            if (maxLength < 2) {
+                throw new IllegalArgumentException("maxLength: " + maxLength + " must be at least 2");
+            }
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batchSize: " + batchSize + " must be positive");
+            }
+        }
+    }
+
+    /** Receives progress after each batch. */
+    @FunctionalInterface
+    public interface Progress {
+        /**
+         * @param textsDone texts encoded so far
+         * @param textsTotal all texts of the call
+         * @param tokensDone real (unpadded) tokens encoded so far
+         */
+        void update(int textsDone, int textsTotal, long tokensDone);
+    }
+
+    /**
+     * The result of {@link #encode}.
+     *
+     * @param pooled    one N x L x d array per requested pooling
+     * @param truncated number of texts cut to {@code maxLength}
+     * @param tokens    real tokens encoded (special tokens included, padding excluded)
+     */
+    public record Result(Map<Pooling, PooledHiddenStates> pooled, int truncated, long tokens) {
+        public Result {
+            pooled = Collections.unmodifiableMap(new EnumMap<>(pooled));
+        }
+
+        public PooledHiddenStates get(Pooling p) {
+            PooledHiddenStates s = pooled.get(p);
+            if (s == null) {
+                throw new IllegalArgumentException("pooling: " + p + " was not requested");
+            }
+            return s;
+        }
+    }
+
+    /** {@link #encode(List, Options, Progress)} without progress reports. */
+    public Result encode(List<String> texts, Options options) {
+        return encode(texts, options, (done, total, tokens) -> { });
+    }
+
+    /**
+     * Encodes {@code texts} and pools every hidden state of each.
+     *
+     * @throws IllegalArgumentException when {@code options.maxLength()} exceeds the model's positions or a
+     *                                  text is null
+     */
+    public Result encode(List<String> texts, Options options, Progress progress) {
+        if (texts == null) {
+            throw new IllegalArgumentException("texts: null");
+        }
+        if (options == null) {
+            throw new IllegalArgumentException("options: null");
+        }
+        if (progress == null) {
+            throw new IllegalArgumentException("progress: null");
+        }
+        if (options.maxLength() > config().maxPositions()) {
+            throw new IllegalArgumentException("maxLength: " + options.maxLength() + " exceeds the model's "
+                    + config().maxPositions() + " positions");
+        }
+        int n = texts.size();
+        Encoding[] encodings = new Encoding[n];
+        int truncated = 0;
+        for (int i = 0; i < n; i++) {
+            String t = texts.get(i);
+            if (t == null) {
+                throw new IllegalArgumentException("texts: element " + i + " is null");
+            }
+            encodings[i] = tokenizer.encode(t, options.maxLength());
+            if (encodings[i].truncated()) {
+                truncated++;
+            }
+        }
+        Integer[] boxedOrder = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            boxedOrder[i] = i;
+        }
+        Arrays.sort(boxedOrder, (a, b) -> Integer.compare(encodings[a].length(), encodings[b].length()));
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = boxedOrder[i];
+        }
+
+        int states = config().hiddenStates();
+        int d = config().hidden();
+        Map<Pooling, PooledHiddenStates> pooled = new EnumMap<>(Pooling.class);
+        for (Pooling p : options.poolings()) {
+            pooled.put(p, new PooledHiddenStates(p, n, states, d));
+        }
+        long tokens = 0;
+        for (int start = 0; start < n; start += options.batchSize()) {
+            int size = Math.min(options.batchSize(), n - start);
+            int[] members = Arrays.copyOfRange(order, start, start + size);
+            TokenBatch batch = pad(encodings, members);
+            model.forward(batch, (k, hidden, b) -> pool(hidden, b, k, members, pooled));
+            tokens += batch.realTokens();
+            progress.update(start + size, n, tokens);
+        }
+        return new Result(pooled, truncated, tokens);
+    }
+
+    /** Right-pads the encodings of {@code members} to the longest of them. */
+    private TokenBatch pad(Encoding[] encodings, int[] members) {
+        int s = 0;
+        for (int m : members) {
+            s = Math.max(s, encodings[m].length());
+        }
+        int[] ids = new int[members.length * s];
+        int[] lengths = new int[members.length];
+        Arrays.fill(ids, tokenizer.padId());
+        for (int b = 0; b < members.length; b++) {
+            int[] e = encodings[members[b]].ids();
+            System.arraycopy(e, 0, ids, b * s, e.length);
+            lengths[b] = e.length;
+        }
+        return new TokenBatch(members.length, s, ids, lengths);
+    }
+
+    /** Writes hidden state k of each batch row into its sample's slot, for every requested pooling. */
+    private static void pool(FMatrix hidden, TokenBatch batch, int k, int[] members,
+                             Map<Pooling, PooledHiddenStates> pooled) {
+        float[] h = hidden.data();
+        int d = hidden.cols();
+        int s = batch.seqLen();
+        for (Map.Entry<Pooling, PooledHiddenStates> e : pooled.entrySet()) {
+            PooledHiddenStates out = e.getValue();
+            float[] o = out.data();
+            for (int b = 0; b < members.length; b++) {
+                int dst = (members[b] * out.states() + k) * d;
+                int src = hidden.index(b * s, 0);
+                if (e.getKey() == Pooling.CLS) {
+                    System.arraycopy(h, src, o, dst, d);
+                } else {
+                    int len = batch.lengths()[b];
+                    for (int t = 0; t < len; t++) {
+                        int r = src + t * hidden.stride();
+                        for (int j = 0; j < d; j++) {
+                            o[dst + j] += h[r + j];
+                        }
+                    }
+                    float inv = 1f / len;
+                    for (int j = 0; j < d; j++) {
+                        o[dst + j] *= inv;
+                    }
+                }
+            }
+        }
+    }
+}

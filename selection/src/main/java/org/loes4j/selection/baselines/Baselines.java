@@ -1,0 +1,177 @@
+package org.loes4j.selection.baselines;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.loes4j.linalg.DMatrix;
+import org.loes4j.linalg.LibraryInfo;
+import org.loes4j.linalg.Linalg;
+import org.loes4j.selection.LoesOptions;
+import org.loes4j.selection.SelectionResult;
+import org.loes4j.selection.Task;
+import org.loes4j.selection.data.CalibrationSplit;
+import org.loes4j.selection.data.LayerStack;
+import org.loes4j.selection.data.Targets;
+import org.loes4j.selection.metrics.Curvature;
+import org.loes4j.selection.metrics.IntrinsicDimension;
+import org.loes4j.selection.metrics.MatrixEntropy;
+
+/**
+ * Runs the baselines of spec section 3 over the same inputs as LOES (calibration rows drawn with the same
+ * fraction and seed), returning the same {@link SelectionResult} shape: the chosen layers, the per-layer
+ * metric the choice was made by (in {@code layers[].metrics}), and the provenance.
+ */
+public final class Baselines {
+    /** Folds of the cross-validated probe that scores subsets in the exhaustive search. */
+    public static final int FOLDS = 5;
+    /** Largest number of k-subsets the exhaustive search accepts. */
+    public static final long MAX_SUBSETS = 20_000;
+
+    private final Linalg linalg;
+
+    public Baselines(Linalg linalg) {
+        if (linalg == null) {
+            throw new IllegalArgumentException("linalg: null");
+        }
+        this.linalg = linalg;
+    }
+
+    /**
+     * Runs {@code baseline} with {@code options.k()} (clamped to L), {@code options.seed()} and the calibration
+     * fraction of {@code options}.
+     *
+     * @param targets required for {@link Baseline#EXHAUSTIVE}; otherwise unused (may be null)
+     */
+    public SelectionResult run(Baseline baseline, LayerStack layers, Targets targets, LoesOptions options,
+                               Map<String, String> inputDigests) {
+        if (baseline == null || layers == null || options == null) {
+            throw new IllegalArgumentException("baseline, layers and options must not be null");
+        }
+        long t0 = System.nanoTime();
+        int count = layers.layers();
+        int k = Math.min(options.k(), count);
+        int[] rows = CalibrationSplit.rows(layers.rows(), options.calibrationFraction(), options.seed());
+        int[] positions;
+        double[] stepScores;
+        Map<Integer, Map<String, Double>> metrics = new LinkedHashMap<>();
+        switch (baseline) {
+            case LAST -> {
+                positions = new int[] {count - 1};
+                stepScores = new double[] {Double.NaN};
+            }
+            case LAST_K -> {
+                positions = new int[k];
+                for (int i = 0; i < k; i++) {
+                    positions[i] = count - k + i;
+                }
+                stepScores = nan(k);
+            }
+            case RANDOM -> {
+                int[] perm = new int[count];
+                for (int i = 0; i < count; i++) {
+                    perm[i] = i;
+                }
+                SplittableRandom rng = new SplittableRandom(options.seed());
+                for (int i = 0; i < k; i++) {
+                    int j = i + rng.nextInt(count - i);
+                    int t = perm[i];
+                    perm[i] = perm[j];
+                    perm[j] = t;
+                }
+                positions = java.util.Arrays.copyOf(perm, k);
+                stepScores = nan(k);
+            }
+            case ENTROPY, CURVATURE, INTRINSIC -> {
+                double[] value = new double[count];
+                String name = switch (baseline) {
+                    case ENTROPY -> "datasetEntropy";
+                    case CURVATURE -> "curvature";
+                    default -> "intrinsicDimension";
+                };
+                for (int p = 0; p < count; p++) {
+                    DMatrix x = layers.load(p, rows);
+                    value[p] = switch (baseline) {
+                        case ENTROPY -> MatrixEntropy.dataset(linalg, x, true);
+                        case CURVATURE -> Curvature.ofRows(x);
+                        default -> IntrinsicDimension.twoNN(linalg, x);
+                    };
+                    metrics.put(p, Map.of(name, value[p]));
+                }
+                positions = topK(value, k, baseline != Baseline.CURVATURE);
+                stepScores = new double[k];
+                for (int i = 0; i < k; i++) {
+                    stepScores[i] = value[positions[i]];
+                }
+            }
+            case EXHAUSTIVE -> {
+                if (targets == null || options.task() == Task.LABEL_FREE) {
+                    throw new IllegalArgumentException("baseline: exhaustive search scores subsets with a probe and needs labels");
+                }
+                if (targets.rows() != layers.rows()) {
+                    throw new IllegalArgumentException("targets: " + targets.rows() + " rows, the layers have " + layers.rows());
+                }
+                ExhaustiveSearch search = new ExhaustiveSearch(linalg, layers, rows, targets.rows(rows), options, FOLDS);
+                positions = search.best(k);
+                stepScores = new double[] {search.bestScore()};
+            }
+            default -> throw new IllegalStateException("unhandled baseline " + baseline);
+        }
+        int[] selected = new int[positions.length];
+        for (int i = 0; i < positions.length; i++) {
+            selected[i] = layers.layerIndex(positions[i]);
+        }
+        List<SelectionResult.LayerScore> scores = new ArrayList<>();
+        for (int p = 0; p < count; p++) {
+            scores.add(new SelectionResult.LayerScore(layers.layerIndex(p), Double.NaN, Double.NaN, Double.NaN,
+                    metrics.getOrDefault(p, Map.of())));
+        }
+        Map<String, Object> prov = new LinkedHashMap<>(LibraryInfo.environment());
+        prov.put("method", baseline.cliName());
+        prov.put("seed", options.seed());
+        prov.put("hyperParameters", options.asMap());
+        prov.put("kUsed", baseline == Baseline.LAST ? 1 : k);
+        prov.put("rows", layers.rows());
+        prov.put("calibrationRows", rows.length);
+        prov.put("dim", layers.dim());
+        prov.put("candidateLayers", layers.layerIndices());
+        if (baseline == Baseline.EXHAUSTIVE) {
+            prov.put("folds", FOLDS);
+            prov.put("probeScore", targets.isClassification() ? "mean cross-validated accuracy"
+                    : "minus mean cross-validated squared error");
+        }
+        prov.put("inputs", new LinkedHashMap<>(inputDigests == null ? Map.of() : inputDigests));
+        Map<String, Object> timings = new LinkedHashMap<>();
+        timings.put("totalMs", Math.round((System.nanoTime() - t0) / 1e4) / 100.0);
+        prov.put("timings", timings);
+        return new SelectionResult(baseline.cliName(), selected, stepScores, scores, List.of(), null, prov);
+    }
+
+    private static double[] nan(int k) {
+        double[] v = new double[k];
+        java.util.Arrays.fill(v, Double.NaN);
+        return v;
+    }
+
+    /** Positions of the k largest (or smallest) values, best first; ties to the lowest position. */
+    static int[] topK(double[] value, int k, boolean largest) {
+        boolean[] used = new boolean[value.length];
+        int[] out = new int[k];
+        for (int i = 0; i < k; i++) {
+            int best = -1;
+            for (int p = 0; p < value.length; p++) {
+                if (used[p]) {
+                    continue;
+                }
+                if (best < 0 || (largest ? value[p] > value[best] : value[p] < value[best])) {
+                    best = p;
+                }
+            }
+            used[best] = true;
+            out[i] = best;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,222 @@
+package org.loes4j.selection.data;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.loes4j.linalg.DMatrix;
+import org.loes4j.linalg.Precision;
+import org.loes4j.linalg.SegmentMatrix;
+
+/**
+ * The candidate layers of one encoder: L matrices of N x d pooled vectors (same N and d), each a view
+ * (typically a strided {@link SegmentMatrix} over a memory-mapped (N, L, d) file, or a heap matrix), with
+ * the layer index each one has in the encoder. Selection code copies one layer (the calibration rows of
+ * it) to the heap as float64 at a time with {@link #load}; the whole N x L x d array is never copied.
+ */
+public final class LayerStack {
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final List<SegmentMatrix> segments;
+    private final List<DMatrix> heap;
+    private final int[] indices;
+    private final int rows;
+    private final int dim;
+
+    private LayerStack(List<SegmentMatrix> segments, List<DMatrix> heap, int[] indices) {
+        int count = segments != null ? segments.size() : heap.size();
+        if (count == 0) {
+            throw new IllegalArgumentException("layers: no layers given");
+        }
+        if (indices.length != count) {
+            throw new IllegalArgumentException("indices: " + indices.length + " entries for " + count + " layers");
+        }
+        int n = -1;
+        int d = -1;
+        for (int l = 0; l < count; l++) {
+            int r = segments != null ? segments.get(l).rows() : heap.get(l).rows();
+            int c = segments != null ? segments.get(l).cols() : heap.get(l).cols();
+            if (l == 0) {
+                n = r;
+                d = c;
+            } else if (r != n || c != d) {
+                throw new IllegalArgumentException("layers: layer " + indices[l] + " is " + r + " x " + c
+                        + ", layer " + indices[0] + " is " + n + " x " + d);
+            }
+        }
+        for (int a = 0; a < count; a++) {
+            for (int b = a + 1; b < count; b++) {
+                if (indices[a] == indices[b]) {
+                    throw new IllegalArgumentException("indices: layer " + indices[a] + " appears twice");
+                }
+            }
+        }
+        this.segments = segments;
+        this.heap = heap;
+        this.indices = indices.clone();
+        this.rows = n;
+        this.dim = d;
+    }
+
+    /** Layers backed by off-heap views; {@code indices[l]} is the encoder layer of {@code views.get(l)}. */
+    public static LayerStack ofSegments(List<SegmentMatrix> views, int[] indices) {
+        return new LayerStack(List.copyOf(views), null, indices);
+    }
+
+    /** Layers backed by heap matrices (tests, small inputs), numbered 0..L-1. */
+    public static LayerStack ofMatrices(List<DMatrix> layers) {
+        int[] idx = new int[layers.size()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        return new LayerStack(null, List.copyOf(layers), idx);
+    }
+
+    /** Layers backed by heap matrices with the given encoder layer numbers. */
+    public static LayerStack ofMatrices(List<DMatrix> layers, int[] indices) {
+        return new LayerStack(null, List.copyOf(layers), indices);
+    }
+
+    /** The stack restricted to positions {@code positions} (in that order), keeping their layer numbers. */
+    public LayerStack subset(int[] positions) {
+        int[] idx = new int[positions.length];
+        List<SegmentMatrix> s = segments != null ? new ArrayList<>() : null;
+        List<DMatrix> h = heap != null ? new ArrayList<>() : null;
+        for (int i = 0; i < positions.length; i++) {
+            int p = positions[i];
+            if (p < 0 || p >= indices.length) {
+                throw new IllegalArgumentException("positions: " + p + " outside [0, " + indices.length + ")");
+            }
+            idx[i] = indices[p];
+            if (s != null) {
+                s.add(segments.get(p));
+            } else {
+                h.add(heap.get(p));
+            }
+        }
+        return new LayerStack(s, h, idx);
+    }
+
+    /** Number of layers L in this stack. */
+    public int layers() {
+        return indices.length;
+    }
+
+    /** Number of rows N. */
+    public int rows() {
+        return rows;
+    }
+
+    /** Feature dimension d. */
+    public int dim() {
+        return dim;
+    }
+
+    /** The encoder layer number of position {@code l}. */
+    public int layerIndex(int l) {
+        return indices[l];
+    }
+
+    /** A copy of the encoder layer numbers, by position. */
+    public int[] layerIndices() {
+        return indices.clone();
+    }
+
+    /**
+     * Copies rows {@code rowIds} of layer position {@code l} into a new contiguous {@code rowIds.length x d}
+     * float64 matrix (float32 is widened exactly).
+     */
+    public DMatrix load(int l, int[] rowIds) {
+        DMatrix out = DMatrix.zeros(rowIds.length, dim);
+        loadInto(l, rowIds, out);
+        return out;
+    }
+
+    /** Like {@link #load} but into {@code out} ({@code rowIds.length x d}, overwritten). */
+    public void loadInto(int l, int[] rowIds, DMatrix out) {
+        if (out.rows() != rowIds.length || out.cols() != dim) {
+            throw new IllegalArgumentException("out: shape " + out.shape() + ", expected " + rowIds.length + " x " + dim);
+        }
+        double[] o = out.data();
+        if (heap != null) {
+            DMatrix src = heap.get(l);
+            for (int i = 0; i < rowIds.length; i++) {
+                System.arraycopy(src.data(), src.index(rowIds[i], 0), o, out.index(i, 0), dim);
+            }
+            return;
+        }
+        SegmentMatrix src = segments.get(l);
+        MemorySegment seg = src.segment();
+        int bytes = src.precision().bytes();
+        for (int i = 0; i < rowIds.length; i++) {
+            long a = src.byteOffset() + (long) rowIds[i] * src.stride() * bytes;
+            int dst = out.index(i, 0);
+            if (src.precision() == Precision.FLOAT64) {
+                MemorySegment.copy(seg, F64, a, o, dst, dim);
+            } else {
+                for (int j = 0; j < dim; j++) {
+                    o[dst + j] = seg.get(F32, a + 4L * j);
+                }
+            }
+        }
+    }
+
+    /**
+     * Checks that every value of every layer (all rows) is finite.
+     *
+     * @throws IllegalArgumentException naming the first non-finite value: layer, row, column and value
+     */
+    public void checkFinite() {
+        double[] row = new double[dim];
+        float[] frow = new float[dim];
+        for (int l = 0; l < indices.length; l++) {
+            SegmentMatrix src = segments == null ? null : segments.get(l);
+            boolean f32 = src != null && src.precision() == Precision.FLOAT32;
+            for (int i = 0; i < rows; i++) {
+                // x - x is 0 for finite x and NaN otherwise: one branch per row, not per value.
+                double probe = 0;
+                if (f32) {
+                    long a = src.byteOffset() + (long) i * src.stride() * 4L;
+                    MemorySegment.copy(src.segment(), F32, a, frow, 0, dim);
+                    for (int j = 0; j < dim; j++) {
+                        probe += frow[j] - frow[j];
+                    }
+                } else {
+                    if (src == null) {
+                        DMatrix m = heap.get(l);
+                        System.arraycopy(m.data(), m.index(i, 0), row, 0, dim);
+                    } else {
+                        readRow(src, i, row);
+                    }
+                    for (int j = 0; j < dim; j++) {
+                        probe += row[j] - row[j];
+                    }
+                }
+                if (probe != 0 || Double.isNaN(probe)) {
+                    for (int j = 0; j < dim; j++) {
+                        double v = f32 ? frow[j] : row[j];
+                        if (!Double.isFinite(v)) {
+                            throw new IllegalArgumentException("embeddings: " + v + " at layer " + indices[l]
+                                    + ", row " + i + ", column " + j);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void readRow(SegmentMatrix src, int i, double[] row) {
+        MemorySegment seg = src.segment();
+        long a = src.byteOffset() + (long) i * src.stride() * src.precision().bytes();
+        if (src.precision() == Precision.FLOAT64) {
+            MemorySegment.copy(seg, F64, a, row, 0, row.length);
+        } else {
+            for (int j = 0; j < row.length; j++) {
+                row[j] = seg.get(F32, a + 4L * j);
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.loes4j.selection.data;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+import org.loes4j.linalg.io.Npy;
+import org.loes4j.linalg.io.NpyDType;
+import org.loes4j.linalg.io.NpyWriter;
+
+/**
+ * Seeded synthetic "encoder outputs" with the structure LOES looks for, written as an (N, L, d) float32
+ * {@code .npy} plus int64 labels: a low-rank latent (rank {@code min(d, 16)}) seen through a projection that
+ * drifts from layer to layer, per-layer anisotropic scaling (strongest at the first and last layers), isotropic
+ * noise, and a class signal (one random prototype per class) whose strength peaks in the intermediate layers
+ * (around 45% of the depth) and fades towards the first and last layers. Classes are drawn uniformly; the first C rows hold classes 0..C-1 so
+ * every class is present.
+ *
+ * @param rows    N
+ * @param layers  L
+ * @param dim     d
+ * @param classes C (&gt;= 2)
+ * @param seed    seed of the one generator everything is drawn from
+ */
+public record SyntheticEmbeddings(int rows, int layers, int dim, int classes, long seed) {
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    public SyntheticEmbeddings {
+        if (rows < 2 || layers < 1 || dim < 1) {
+            throw new IllegalArgumentException("shape: rows " + rows + " (>= 2), layers " + layers + " (>= 1), dim "
+                    + dim + " (>= 1)");
+        }
+        if (classes < 2 || classes > rows) {
+            throw new IllegalArgumentException("classes: " + classes + " must be in [2, rows = " + rows + "]");
+        }
+    }
+
+    /** The relative strength of the class signal in layer l: a bump centred at 45% of the depth. */
+    public double signal(int l) {
+        double centre = 0.45 * (layers - 1);
+        double width = Math.max(1.0, 0.2 * layers);
+        double z = (l - centre) / width;
+        return 2.0 * Math.exp(-z * z);
+    }
+
+    /** Writes {@code embeddings} (N, L, d) float32 and {@code labels} (N,) int64, each atomically. */
+    public void write(Path embeddings, Path labels) throws IOException {
+        SplittableRandom rng = new SplittableRandom(seed);
+        long[] y = new long[rows];
+        for (int i = 0; i < rows; i++) {
+            y[i] = i < classes ? i : rng.nextInt(classes);
+        }
+        int rank = Math.min(dim, 16);
+        double[][] proto = gaussian(rng, classes, dim, 1.0 / Math.sqrt(dim) * 4);
+        double[][] latent = gaussian(rng, rows, rank, 1.0);
+        double[][] proj = gaussian(rng, rank, dim, 1.0);
+        double[] scale = new double[dim];
+        double[] row = new double[dim];
+        try (NpyWriter w = Npy.create(embeddings, NpyDType.FLOAT32, rows, layers, dim)) {
+            MemorySegment out = w.data();
+            for (int l = 0; l < layers; l++) {
+                if (l > 0) {
+                    double[][] drift = gaussian(rng, rank, dim, 0.5);
+                    for (int a = 0; a < rank; a++) {
+                        for (int j = 0; j < dim; j++) {
+                            proj[a][j] = 0.85 * proj[a][j] + drift[a][j];
+                        }
+                    }
+                }
+                // Real encoders are most anisotropic at the ends; here the spectrum is flattest where the class
+                // signal peaks, so isotropy and fit agree on the intermediate layers.
+                double decay = 0.3 + 2.4 * Math.abs(l - 0.45 * (layers - 1)) / Math.max(1.0, layers - 1.0);
+                for (int j = 0; j < dim; j++) {
+                    scale[j] = Math.pow(1.0 + j, -0.5 * decay);
+                }
+                double s = signal(l);
+                double noise = 0.3 + 0.2 * l / Math.max(1.0, layers - 1.0);
+                for (int i = 0; i < rows; i++) {
+                    double[] p = proto[(int) y[i]];
+                    for (int j = 0; j < dim; j++) {
+                        row[j] = s * p[j] + noise * gaussian(rng);
+                    }
+                    for (int a = 0; a < rank; a++) {
+                        double z = latent[i][a];
+                        double[] pa = proj[a];
+                        for (int j = 0; j < dim; j++) {
+                            row[j] += z * pa[j];
+                        }
+                    }
+                    long base = ((long) i * layers + l) * dim * 4L;
+                    for (int j = 0; j < dim; j++) {
+                        out.set(F32, base + 4L * j, (float) (scale[j] * row[j]));
+                    }
+                }
+            }
+            w.commit();
+        }
+        Npy.write(labels, y);
+    }
+
+    private static double gaussian(SplittableRandom rng) {
+        double u = rng.nextDouble();
+        double v = rng.nextDouble();
+        return Math.sqrt(-2 * Math.log1p(-u)) * Math.cos(2 * Math.PI * v);
+    }
+
+    private static double[][] gaussian(SplittableRandom rng, int r, int c, double sd) {
+        double[][] m = new double[r][c];
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < c; j++) {
+                m[i][j] = sd * gaussian(rng);
+            }
+        }
+        return m;
+    }
+}

@@ -1,0 +1,40 @@
+package org.loes4j.training;
+
+import java.util.List;
+
+import org.loes4j.linalg.DMatrix;
+
+/**
+ * What a {@link Probe} predicts for N samples.
+ *
+ * @param task    classification or regression
+ * @param classes predicted class index per sample (classification; empty for regression)
+ * @param names   label name per class index (classification; empty for regression)
+ * @param scores  N x C class probabilities (classification) or N x 1 values in the original target
+ *                units (regression)
+ */
+public record Predictions(Task task, int[] classes, List<String> names, DMatrix scores) {
+
+    public int size() {
+        return scores.rows();
+    }
+
+    /** The predicted label of sample i (classification). */
+    public String label(int i) {
+        return names.get(classes[i]);
+    }
+
+    /** The predicted value of sample i (regression). */
+    public double value(int i) {
+        return scores.get(i, 0);
+    }
+
+    /** All predicted values (regression). */
+    public double[] values() {
+        double[] v = new double[size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = scores.get(i, 0);
+        }
+        return v;
+    }
+}
