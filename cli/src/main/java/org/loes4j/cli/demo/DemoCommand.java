@@ -330,6 +330,7 @@ public final class DemoCommand implements Callable<Integer> {
         methods.add(new Method("Last-" + s.k(), lastK, config));
         List<DemoReport.MethodResult> results = new ArrayList<>();
         Map<String, Object> trainingInfo = new LinkedHashMap<>();
+        List<String> unconverged = new ArrayList<>();
         for (Method m : methods) {
             long tm = System.nanoTime();
             TrainingResult tr = new Trainer(m.config()).train(trainEmb, trainT, valEmb, valT, m.layers(), pool.id(),
@@ -342,6 +343,9 @@ public final class DemoCommand implements Callable<Integer> {
                     + String.format(Locale.ROOT, ", validation accuracy %.4f", tr.epochs().get(tr.bestEpoch() - 1)
                     .validationMetric());
             results.add(new DemoReport.MethodResult(m.name(), m.layers(), cm.accuracy(), cm.macroF1(), note));
+            if (tr.bestEpoch() == config.epochs()) {
+                unconverged.add(m.name());
+            }
             Map<String, Object> ti = new LinkedHashMap<>();
             ti.put("layers", m.layers());
             ti.put("bestEpoch", tr.bestEpoch());
@@ -353,6 +357,12 @@ public final class DemoCommand implements Callable<Integer> {
                     ProgressText.duration(seconds(tm))));
         }
         timings.put("trainSeconds", seconds(t));
+        if (!unconverged.isEmpty()) {
+            // The text preset's 15 epochs are few steps on a data set this small; say so rather than hide it.
+            phase("train", "the best epoch was the last one for " + String.join(", ", unconverged) + ": training "
+                    + "may not have converged (" + (trainT.size() + config.batchSize() - 1) / config.batchSize()
+                    + " steps per epoch); --epochs 100 trains longer");
+        }
 
         // 7. Report.
         t = System.nanoTime();
