@@ -226,7 +226,7 @@ public final class DemoCommand implements Callable<Integer> {
         } else {
             phase("extract", String.format(Locale.ROOT, "%d passages, %d tokens, %d hidden states each", texts.size(),
                     plannedTokens, stateCount));
-            ExtractProgress progress = new ExtractProgress(plannedTokens, texts.size(), t, start);
+            ExtractProgress progress = new ExtractProgress(plannedTokens, texts.size(), System.nanoTime(), start);
             TextEncoder.Result encoded = encoder.encode(texts, new TextEncoder.Options(EnumSet.of(pool), s.maxLength(),
                     batch), progress);
             states = encoded.get(pool);
@@ -490,36 +490,44 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * Extraction progress on stderr: the estimate after the first batch (revised once after a few batches
-     * when the JIT compiler has warmed up and the rate moved by more than 30%), then a line every ~10%.
+     * Extraction progress on stderr. The rate is measured per batch (tokens of the batch over its wall time)
+     * and smoothed; the estimate comes after the first batch and is revised once, after a few batches, when
+     * the JIT compiler has warmed up and the rate moved by more than 30%; then a line every ~10%.
      */
     private final class ExtractProgress implements TextEncoder.Progress {
+        /** Weight of the newest batch in the smoothed rate. */
+        private static final double SMOOTHING = 0.3;
         private final long plannedTokens;
         private final int texts;
-        private final long extractStart;
         private final long demoStart;
+        private long lastNanos;
+        private long lastTokens;
         private int batches;
         private double firstRate;
+        private double rate;
         private int nextReportPercent = 10;
 
-        ExtractProgress(long plannedTokens, int texts, long extractStart, long demoStart) {
+        ExtractProgress(long plannedTokens, int texts, long encodeStart, long demoStart) {
             this.plannedTokens = plannedTokens;
             this.texts = texts;
-            this.extractStart = extractStart;
+            this.lastNanos = encodeStart;
             this.demoStart = demoStart;
         }
 
         @Override
         public void update(int textsDone, int textsTotal, long tokensDone) {
+            long now = System.nanoTime();
+            double batchRate = (tokensDone - lastTokens) / Math.max((now - lastNanos) / 1e9, 1e-9);
+            lastNanos = now;
+            lastTokens = tokensDone;
             batches++;
-            double elapsed = (System.nanoTime() - extractStart) / 1e9;
-            double rate = tokensDone / Math.max(elapsed, 1e-9);
+            rate = batches == 1 ? batchRate : (1 - SMOOTHING) * rate + SMOOTHING * batchRate;
             double left = (plannedTokens - tokensDone) / rate;
             if (batches == 1 || (batches == REVISE_AFTER_BATCHES && Math.abs(rate / firstRate - 1) > REVISE_CHANGE)) {
                 if (batches == 1) {
                     firstRate = rate;
                 }
-                double sinceStart = (System.nanoTime() - demoStart) / 1e9;
+                double sinceStart = (now - demoStart) / 1e9;
                 double rest = REST_SECONDS_PER_1000_PASSAGES * texts / 1000.0;
                 phase("extract", String.format(Locale.ROOT, "%s: %.0f tokens/s; estimate: encoding %s more, whole demo "
                                 + "about %s (selection, probes and training ~%s after encoding)",
