@@ -357,12 +357,17 @@ public final class DemoCommand implements Callable<Integer> {
                     ProgressText.duration(seconds(tm))));
         }
         timings.put("trainSeconds", seconds(t));
+        List<String> notes = new ArrayList<>();
         if (!unconverged.isEmpty()) {
             // The text preset's 15 epochs are few steps on a data set this small; say so rather than hide it.
-            phase("train", "the best epoch was the last one for " + String.join(", ", unconverged) + ": training "
-                    + "may not have converged (" + (trainT.size() + config.batchSize() - 1) / config.batchSize()
-                    + " steps per epoch); --epochs 100 trains longer");
+            String note = "The best epoch was the last one for " + String.join(", ", unconverged) + ": training may "
+                    + "not have converged (" + (trainT.size() + config.batchSize() - 1) / config.batchSize()
+                    + " steps per epoch); --epochs 100 trains longer.";
+            phase("train", note);
+            notes.add(note);
         }
+        notes.add("One seed (" + seed + "); the paper reports the mean and standard deviation over 5 seeds, so "
+                + "differences of a few points between methods can be noise. Rerun with --seed to see the spread.");
 
         // 7. Report.
         t = System.nanoTime();
@@ -417,7 +422,7 @@ public final class DemoCommand implements Callable<Integer> {
                 s.words(), seed, pool == Pooling.CLS ? "CLS" : "Mean", s.maxLength(), s.k(),
                 100 * loesOptions.calibrationFraction());
         DemoReport report = new DemoReport(title, taskText, classNames, layerNumbers, score0, isotropy, probeAcc,
-                selected, results, splitSizes, StateOfTheUnion.ATTRIBUTION, prov);
+                selected, results, splitSizes, StateOfTheUnion.ATTRIBUTION, prov, notes);
         timings.put("totalSeconds", seconds(start));
         Path index = ReportWriter.write(report, outDir);
         phase("report", "wrote " + index + " in " + ProgressText.duration(seconds(t)));

@@ -22,15 +22,17 @@ import java.util.Map;
  * @param splits       passages per split ({@code train}, {@code validation}, {@code test}), for the summary
  * @param attribution  licence and attribution of the data
  * @param provenance   how the numbers were made (nested maps are shown as dotted keys)
+ * @param notes        remarks that qualify the numbers (e.g. training that may not have converged), may be empty
  */
 public record DemoReport(String title, String task, List<String> classes, int[] layers, double[] score0,
                          double[] isotropy, double[] probeAccuracy, int[] selected, List<MethodResult> methods,
-                         Map<String, Integer> splits, String attribution, Map<String, Object> provenance) {
+                         Map<String, Integer> splits, String attribution, Map<String, Object> provenance,
+                         List<String> notes) {
 
     public DemoReport {
         if (title == null || task == null || classes == null || layers == null || score0 == null || isotropy == null
                 || probeAccuracy == null || selected == null || methods == null || splits == null
-                || attribution == null || provenance == null) {
+                || attribution == null || provenance == null || notes == null) {
             throw new IllegalArgumentException("DemoReport: null component");
         }
         if (score0.length != layers.length || isotropy.length != layers.length
@@ -52,6 +54,7 @@ public record DemoReport(String title, String task, List<String> classes, int[] 
         methods = List.copyOf(methods);
         splits = Collections.unmodifiableMap(new LinkedHashMap<>(splits));
         provenance = Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
+        notes = List.copyOf(notes);
     }
 
     /**

@@ -102,6 +102,13 @@ public final class ReportWriter {
                     .append(fmt(m.macroF1())).append("</td><td>").append(esc(m.note())).append("</td></tr>\n");
         }
         h.append("</table>\n");
+        if (!r.notes().isEmpty()) {
+            h.append("<ul>\n");
+            for (String note : r.notes()) {
+                h.append("<li>").append(esc(note)).append("</li>\n");
+            }
+            h.append("</ul>\n");
+        }
         h.append("<img alt=\"Test accuracy and macro-F1 by method\" src=\"data:image/png;base64,").append(methodPng)
                 .append("\">\n");
 
@@ -161,6 +168,7 @@ public final class ReportWriter {
             layers.add(l);
         }
         m.put("layers", layers);
+        m.put("notes", r.notes());
         m.put("attribution", r.attribution());
         m.put("provenance", sanitize(r.provenance()));
         return m;

@@ -51,7 +51,7 @@ class ReportWriterTest {
                 List.of(new DemoReport.MethodResult("LOES-4", new int[] {7, 3, 11, 0}, 0.61, 0.6, "best epoch 9"),
                         new DemoReport.MethodResult("Last", new int[] {11}, 0.5, 0.48, ""),
                         new DemoReport.MethodResult("Last-4", new int[] {8, 9, 10, 11}, 0.55, Double.NaN, "")),
-                Map.of("train", 90), "Public domain data.", prov);
+                Map.of("train", 90), "Public domain data.", prov, List.of("One seed <only>."));
     }
 
     @Test
@@ -81,6 +81,7 @@ class ReportWriterTest {
         assertTrue(html.contains("seeds.split"));
         assertTrue(html.contains("<td>LOES-4</td><td>[7, 3, 11, 0]</td><td class=\"n\">0.6100</td>"));
         assertTrue(html.contains("n/a"), "a NaN is shown as n/a");
+        assertTrue(html.contains("<li>One seed &lt;only&gt;.</li>"), "notes are listed, escaped");
         assertTrue(html.contains("<tr class=\"sel\"><td>7</td>"), "selected layers are highlighted");
     }
 
