@@ -6,6 +6,7 @@ import java.awt.Font;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.Locale;
 
 import org.jfree.chart.ChartFactory;
@@ -127,7 +128,7 @@ public final class DemoCharts {
             br.setSeriesPaint(i, BARS[i]);
         }
         br.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}",
-                new DecimalFormat("0.000", java.text.DecimalFormatSymbols.getInstance(Locale.ROOT))));
+                new DecimalFormat("0.000", DecimalFormatSymbols.getInstance(Locale.ROOT))));
         br.setDefaultItemLabelsVisible(true);
         if (!r.classes().isEmpty()) {
             plot.addRangeMarker(new ValueMarker(1.0 / r.classes().size(), Color.GRAY, new BasicStroke(1f,

@@ -360,9 +360,10 @@ public final class DemoCommand implements Callable<Integer> {
         List<String> notes = new ArrayList<>();
         if (!unconverged.isEmpty()) {
             // The text preset's 15 epochs are few steps on a data set this small; say so rather than hide it.
+            int steps = (trainT.size() + config.batchSize() - 1) / config.batchSize();
             String note = "The best epoch was the last one for " + String.join(", ", unconverged) + ": training may "
-                    + "not have converged (" + (trainT.size() + config.batchSize() - 1) / config.batchSize()
-                    + " steps per epoch); --epochs 100 trains longer.";
+                    + "not have converged (" + steps + (steps == 1 ? " step" : " steps") + " per epoch); --epochs 100 "
+                    + "trains longer.";
             phase("train", note);
             notes.add(note);
         }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -90,9 +91,9 @@ public record DemoReport(String title, String task, List<String> classes, int[] 
         }
         StringBuilder sb = new StringBuilder();
         String fmt = "%-" + w + "s  %-" + lw + "s  %8s  %8s%n";
-        sb.append(String.format(java.util.Locale.ROOT, fmt, "method", "layers", "accuracy", "macro-F1"));
+        sb.append(String.format(Locale.ROOT, fmt, "method", "layers", "accuracy", "macro-F1"));
         for (MethodResult m : methods) {
-            sb.append(String.format(java.util.Locale.ROOT, "%-" + w + "s  %-" + lw + "s  %8.4f  %8.4f%n", m.name(),
+            sb.append(String.format(Locale.ROOT, "%-" + w + "s  %-" + lw + "s  %8.4f  %8.4f%n", m.name(),
                     m.layerList(), m.accuracy(), m.macroF1()));
         }
         return sb.toString();

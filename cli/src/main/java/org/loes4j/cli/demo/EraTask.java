@@ -1,6 +1,7 @@
 package org.loes4j.cli.demo;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -121,7 +122,7 @@ public final class EraTask {
         String[] w = stripped.split("\\s+");
         List<String> out = new ArrayList<>();
         for (int start = 0; start + words <= w.length; start += words) {
-            out.add(String.join(" ", java.util.Arrays.asList(w).subList(start, start + words)));
+            out.add(String.join(" ", Arrays.asList(w).subList(start, start + words)));
         }
         return out;
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -112,7 +113,7 @@ public final class ReportWriter {
         h.append("<img alt=\"Test accuracy and macro-F1 by method\" src=\"data:image/png;base64,").append(methodPng)
                 .append("\">\n");
 
-        h.append("<h2>Layers across depth</h2>\n<p>LOES selected ").append(esc(java.util.Arrays.toString(r.selected())))
+        h.append("<h2>Layers across depth</h2>\n<p>LOES selected ").append(esc(Arrays.toString(r.selected())))
                 .append(" (in selection order). score0 = ridge fit loss + alpha (1 - isotropy) decides the first pick; ")
                 .append("the single-layer probe is a ridge classifier on one layer, scored on the test split.</p>\n");
         h.append("<img alt=\"score0, isotropy and single-layer probe accuracy by layer\" src=\"data:image/png;base64,")
@@ -227,11 +228,11 @@ public final class ReportWriter {
             if (v instanceof Map<?, ?> sub) {
                 flatten(key, sub, out);
             } else if (v instanceof int[] a) {
-                out.put(key, java.util.Arrays.toString(a));
+                out.put(key, Arrays.toString(a));
             } else if (v instanceof double[] a) {
-                out.put(key, java.util.Arrays.toString(a));
+                out.put(key, Arrays.toString(a));
             } else if (v instanceof long[] a) {
-                out.put(key, java.util.Arrays.toString(a));
+                out.put(key, Arrays.toString(a));
             } else {
                 out.put(key, String.valueOf(v));
             }
