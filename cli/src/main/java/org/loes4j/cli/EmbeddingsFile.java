@@ -60,7 +60,7 @@ final class EmbeddingsFile implements AutoCloseable {
     }
 
     /** File names and SHA-256 digests, for the provenance. */
-    Map<String, String> digests() {
+    Map<String, String> digests() throws IOException {
         return inputs.digests();
     }
 

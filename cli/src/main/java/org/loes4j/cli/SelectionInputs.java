@@ -39,6 +39,10 @@ final class SelectionInputs implements AutoCloseable {
     private final List<NpyArray> arrays = new ArrayList<>();
     private final List<Safetensors> safetensors = new ArrayList<>();
     private final Map<String, String> digests = new LinkedHashMap<>();
+    /** Embedding files still to digest, by provenance key; hashed on a background thread. */
+    private final Map<String, Path> pending = new LinkedHashMap<>();
+    private Thread digester;
+    private volatile IOException digestFailure;
     private final List<SegmentMatrix> layerViews = new ArrayList<>();
     private final List<Path> layerFiles = new ArrayList<>();
 
@@ -63,7 +67,7 @@ final class SelectionInputs implements AutoCloseable {
         }
         NpyArray a = Npy.map(file);
         arrays.add(a);
-        digests.put("embeddings", file + " sha256:" + sha256(file));
+        pending.put("embeddings", file);
         if (a.rank() == 2) {
             layerViews.add(a.matrix());
             layerFiles.add(file);
@@ -101,7 +105,7 @@ final class SelectionInputs implements AutoCloseable {
             }
             layerViews.add(m);
             layerFiles.add(f);
-            digests.put("embeddings/" + f.getFileName(), f + " sha256:" + sha256(f));
+            pending.put("embeddings/" + f.getFileName(), f);
         }
     }
 
@@ -112,7 +116,7 @@ final class SelectionInputs implements AutoCloseable {
         }
         Safetensors st = Safetensors.open(file);
         safetensors.add(st);
-        digests.put("embeddings", file + " sha256:" + sha256(file));
+        pending.put("embeddings", file);
         List<String> names = new ArrayList<>(st.names());
         if (names.isEmpty()) {
             throw new BadInputException(file + ": holds no tensors");
@@ -156,6 +160,12 @@ final class SelectionInputs implements AutoCloseable {
     }
 
     /** SHA-256 of a whole mapped file (header included), read through the mapping in 8 MiB slices. */
+    private void putDigest(String key, String value) {
+        synchronized (digests) {
+            digests.put(key, value);
+        }
+    }
+
     private static String sha256(Path file) throws IOException {
         try (var ch = java.nio.channels.FileChannel.open(file)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -205,9 +215,55 @@ final class SelectionInputs implements AutoCloseable {
         return LayerStack.ofSegments(views, layers);
     }
 
-    /** Input names and digests for the provenance. */
-    Map<String, String> digests() {
-        return digests;
+    /**
+     * Starts hashing the embedding files on a background thread, so that the SHA-256 of a few hundred MB
+     * overlaps the selection instead of preceding it.
+     */
+    void startDigests() {
+        if (digester != null) {
+            return;
+        }
+        Map<String, Path> todo = new LinkedHashMap<>(pending);
+        Map<String, String> done = new LinkedHashMap<>();
+        digester = new Thread(() -> {
+            try {
+                for (Map.Entry<String, Path> e : todo.entrySet()) {
+                    String h = sha256(e.getValue());
+                    synchronized (done) {
+                        done.put(e.getKey(), e.getValue() + " sha256:" + h);
+                    }
+                }
+            } catch (IOException e) {
+                digestFailure = e;
+            }
+            synchronized (digests) {
+                synchronized (done) {
+                    Map<String, String> labels = new LinkedHashMap<>(digests);
+                    digests.clear();
+                    digests.putAll(done);
+                    digests.putAll(labels);
+                }
+            }
+        }, "loes-digest");
+        digester.setDaemon(true);
+        digester.start();
+    }
+
+    /** Input names and SHA-256 digests for the provenance (waits for the background hashing). */
+    Map<String, String> digests() throws IOException {
+        startDigests();
+        try {
+            digester.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while hashing the inputs", e);
+        }
+        if (digestFailure != null) {
+            throw digestFailure;
+        }
+        synchronized (digests) {
+            return new LinkedHashMap<>(digests);
+        }
     }
 
     /**
@@ -228,7 +284,7 @@ final class SelectionInputs implements AutoCloseable {
         double[] values;
         if (file.getFileName().toString().endsWith(".npy")) {
             try (NpyArray a = Npy.map(file)) {
-                digests.put("labels", file + " sha256:" + sha256(file));
+                putDigest("labels", file + " sha256:" + sha256(file));
                 if (classification && !a.dtype().isFloatingPoint()) {
                     return new Labels(a.toLongArray(), null);
                 }
@@ -250,7 +306,7 @@ final class SelectionInputs implements AutoCloseable {
             values = readText(file);
             try (InputStream in = Files.newInputStream(file)) {
                 MessageDigest md = MessageDigest.getInstance("SHA-256");
-                digests.put("labels", file + " sha256:" + HexFormat.of().formatHex(md.digest(in.readAllBytes())));
+                putDigest("labels", file + " sha256:" + HexFormat.of().formatHex(md.digest(in.readAllBytes())));
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("SHA-256 is not available", e);
             }

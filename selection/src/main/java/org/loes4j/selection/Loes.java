@@ -10,7 +10,6 @@ import org.loes4j.linalg.DMatrix;
 import org.loes4j.linalg.LibraryInfo;
 import org.loes4j.linalg.Linalg;
 import org.loes4j.linalg.Transpose;
-import org.loes4j.linalg.decomp.CholeskyFactor;
 import org.loes4j.linalg.regression.Ridge;
 import org.loes4j.selection.data.CalibrationSplit;
 import org.loes4j.selection.data.LayerStack;
@@ -167,6 +166,7 @@ public final class Loes {
         Map<String, Object> routes = new LinkedHashMap<>();
         routes.put("explicitCandidates", run.explicitCandidates);
         routes.put("implicitDualCandidates", run.implicitCandidates);
+        routes.put("eigenFallbacks", run.numericalFallbacks);
         prov.put("candidateRoutes", routes);
         prov.put("inputs", new LinkedHashMap<>(inputDigests == null ? Map.of() : inputDigests));
         prov.put("timings", timings);
@@ -223,6 +223,7 @@ public final class Loes {
         final double implicitLimit;
         int implicitCandidates;
         int explicitCandidates;
+        int numericalFallbacks;
         final List<Integer> selected = new ArrayList<>();
         final List<Double> scores = new ArrayList<>();
         final List<SelectionResult.Step> steps = new ArrayList<>();
@@ -266,6 +267,9 @@ public final class Loes {
             }
             timings.put("layersMs", ms(t1));
 
+            for (int p = 0; p < layerCount; p++) {
+                requireFinite(score0[p], "the initial score of layer " + stack.layerIndex(p));
+            }
             int first = 0;
             for (int p = 1; p < layerCount; p++) {
                 if (score0[p] < score0[first]) {
@@ -338,19 +342,14 @@ public final class Loes {
          * residual is exactly {@code lambda (K + lambda I)^-1 Tc}). Neither argument is modified.
          */
         private DMatrix ridgeResidual(DMatrix xc, DMatrix g, DMatrix tc) {
-            DMatrix a = g.copy();
-            Ridge.addDiagonal(a, o.lambda());
-            linalg.choleskyInPlace(a);
-            CholeskyFactor f = new CholeskyFactor(linalg, a);
+            ShiftedInverse f = factor(g, o.lambda());
             if (g.rows() == xc.cols() && xc.cols() <= xc.rows()) {
-                DMatrix w = linalg.multiply(Transpose.YES, xc, Transpose.NO, tc);
-                f.solveInPlace(w);
+                DMatrix w = f.solve(linalg.multiply(Transpose.YES, xc, Transpose.NO, tc));
                 DMatrix r = tc.copy();
                 linalg.gemm(Transpose.NO, Transpose.NO, -1.0, xc, w, 1.0, r);
                 return r;
             }
-            DMatrix alphaDual = tc.copy();
-            f.solveInPlace(alphaDual);
+            DMatrix alphaDual = f.solve(tc);
             scaleInPlace(alphaDual, o.lambda());
             return alphaDual;
         }
@@ -417,6 +416,7 @@ public final class Loes {
                     }
                 }
                 double score = (labelled ? resLoss : 0) + o.alpha() * (1 - iso[p]) + o.gamma() * red - o.eta() * tri;
+                requireFinite(score, "step " + s + ", candidate layer " + stack.layerIndex(p));
                 table.add(new SelectionResult.Candidate(stack.layerIndex(p), resLoss, iso[p], red, tri, score));
                 if (score < bestScore || best < 0) {
                     best = p;
@@ -437,6 +437,27 @@ public final class Loes {
                 subtractInPlace(next, bestResidual);
             }
             return next;
+        }
+
+        /**
+         * Rejects a non-finite score: with embeddings of very large magnitude (~1e9) the unscaled lambda and mu
+         * of the spec fall below float64 rounding and the regularised systems carry no information.
+         */
+        private void requireFinite(double score, String where) {
+            if (!Double.isFinite(score)) {
+                throw new IllegalArgumentException("embeddings: " + where + " scores " + score + "; values of this "
+                        + "magnitude make the ridge systems (lambda " + o.lambda() + ", mu " + o.mu()
+                        + ", not scaled) singular in float64; rescale the embeddings");
+            }
+        }
+
+        /** {@code (a0 + shift I)^-1} as a factor, counting eigen fallbacks for the provenance. */
+        private ShiftedInverse factor(DMatrix a0, double shift) {
+            ShiftedInverse f = ShiftedInverse.of(linalg, a0, shift);
+            if (f.isFallback()) {
+                numericalFallbacks++;
+            }
+            return f;
         }
 
         private SplittableRandom triangleRandom(int s, int p) {
@@ -492,11 +513,7 @@ public final class Loes {
                 // without kernels (large N) the projector is still used once p has grown enough to lose.
                 boolean projector = !useCross || (double) n * n * d < 2.0 * p * p * d + (double) n * p * d;
                 if (projector) {
-                    DMatrix a = linalg.gramT(sc);
-                    Ridge.addDiagonal(a, o.mu());
-                    linalg.choleskyInPlace(a);
-                    DMatrix y = sc.transposeCopy();
-                    linalg.solveTriangular(Transpose.NO, a, y);
+                    DMatrix y = factor(linalg.gramT(sc), o.mu()).apply(sc.transposeCopy());
                     DMatrix m = linalg.gramT(y);
                     scaleInPlace(m, -1.0);
                     Ridge.addDiagonal(m, 1.0);
@@ -512,16 +529,15 @@ public final class Loes {
                         a.view(bj * d, bi * d, d, d).copyFrom(block.transposeCopy());
                     }
                 }
-                Ridge.addDiagonal(a, o.mu());
-                CholeskyFactor f = linalg.cholesky(a);
+                ShiftedInverse f = factor(a, o.mu());
                 return new Orthogonaliser((xc, l) -> {
                     DMatrix rhs = DMatrix.zeros(p, d);
                     for (int bi = 0; bi < selected.size(); bi++) {
                         rhs.view(bi * d, 0, d, d).copyFrom(cross[selected.get(bi)][l]);
                     }
-                    f.solveInPlace(rhs);
+                    DMatrix b = f.solve(rhs);
                     DMatrix xt = xc.copy();
-                    linalg.gemm(Transpose.NO, Transpose.NO, -1.0, sc, rhs, 1.0, xt);
+                    linalg.gemm(Transpose.NO, Transpose.NO, -1.0, sc, b, 1.0, xt);
                     return xt;
                 }, null, null, null);
             }
@@ -538,11 +554,9 @@ public final class Loes {
                 }
                 addInPlace(ks, kj);
             }
-            Ridge.addDiagonal(ks, o.mu());
-            CholeskyFactor f = linalg.cholesky(ks);
-            DMatrix q = DMatrix.identity(n);
-            scaleInPlace(q, o.mu());
-            f.solveInPlace(q);
+            DMatrix muI = DMatrix.identity(n);
+            scaleInPlace(muI, o.mu());
+            DMatrix q = factor(ks, o.mu()).solve(muI);
             DMatrix q2 = null;
             DMatrix eq = null;
             if (kernels) {

@@ -280,6 +280,37 @@ class LoesInvariantsTest {
         }
     }
 
+    /**
+     * Duplicated rows at a large scale make the mu- and lambda-regularised systems singular below rounding:
+     * Cholesky meets non-positive pivots and the clamped eigen-decomposition takes over.
+     */
+    @Test
+    void rankDeficientLayersAtLargeScaleFallBackInsteadOfFailing() {
+        for (int[] shape : new int[][] {{40, 60}, {80, 20}}) {
+            Fixtures f = Fixtures.structured(5, shape[0], 5, shape[1], 3);
+            List<DMatrix> layers = new ArrayList<>();
+            for (double[][] x : f.layers) {
+                DMatrix m = DMatrix.zeros(shape[0], shape[1]);
+                for (int i = 0; i < shape[0]; i++) {
+                    for (int j = 0; j < shape[1]; j++) {
+                        m.set(i, j, 1e6 * x[i - i % 2][j]);
+                    }
+                }
+                layers.add(m);
+            }
+            SelectionResult r = loes.select(LayerStack.ofMatrices(layers), Targets.classification(f.longLabels()),
+                    full().k(4).build());
+            assertEquals(4, new HashSet<>(Arrays.stream(r.selected()).boxed().toList()).size());
+            for (SelectionResult.Step s : r.steps()) {
+                for (SelectionResult.Candidate c : s.candidates()) {
+                    assertTrue(Double.isFinite(c.score()) && c.residualLoss() >= 0, c.toString());
+                }
+            }
+            Object fallbacks = ((java.util.Map<?, ?>) r.provenance().get("candidateRoutes")).get("eigenFallbacks");
+            assertTrue(((Number) fallbacks).intValue() > 0, "fallbacks " + fallbacks);
+        }
+    }
+
     @Test
     void sampledTriangleIsSeededAndDeterministic() {
         Fixtures f = Fixtures.structured(43, 60, 5, 6, 5);
