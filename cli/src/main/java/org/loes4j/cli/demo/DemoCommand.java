@@ -199,7 +199,8 @@ public final class DemoCommand implements Callable<Integer> {
         modelInfo.put("hidden", d);
         timings.put("modelSeconds", seconds(t));
 
-        // 3. Extract every hidden state (or reuse the vectors of an identical earlier run).
+        // 3. Extract every hidden state (or reuse the vectors of an identical earlier run: same weights, tokenizer,
+        //    pooling, max length, batch size, backend and passages).
         t = System.nanoTime();
         List<String> texts = new ArrayList<>(all.size());
         long plannedTokens = 0;
@@ -213,7 +214,8 @@ public final class DemoCommand implements Callable<Integer> {
         int stateCount = encoder.config().hiddenStates();
         EmbeddingCache cache = EmbeddingCache.defaults();
         String cacheKey = EmbeddingCache.key(modelInfo.get("weightsSha256") + "/" + modelInfo.get("tokenizerSha256"),
-                pool.id() + "/" + s.maxLength(), stateCount, d, texts);
+                pool.id() + "/" + s.maxLength() + "/batch " + batch + "/" + Linalg.get().backends().chosen().name(),
+                stateCount, d, texts);
         Optional<float[]> cached = noCache ? Optional.empty() : cache.load(cacheKey, texts.size(), stateCount, d);
         PooledHiddenStates states;
         if (cached.isPresent()) {
