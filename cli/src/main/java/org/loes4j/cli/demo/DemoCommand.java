@@ -153,6 +153,8 @@ public final class DemoCommand implements Callable<Integer> {
         err = spec.commandLine().getErr();
         Settings s = settings();
         Pooling pool = Pooling.parse(pooling);
+        // Fail before minutes of work, not after, if the report could not be written there.
+        ReportWriter.checkReplaceable(outDir.toAbsolutePath().normalize());
 
         int expected = s.maxPassages() / EraTask.ERAS.size() * EraTask.ERAS.size();
         err.printf(Locale.ROOT, "loes demo: %d passages of %d words from the State of the Union addresses, era of each "

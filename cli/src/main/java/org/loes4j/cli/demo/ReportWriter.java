@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.loes4j.linalg.io.Json;
 
@@ -23,7 +24,8 @@ import org.loes4j.linalg.io.Json;
  *
  * <p>The directory appears whole or not at all: both files are written into a fresh temporary directory
  * beside the target, which is then renamed into place (an existing report is renamed aside first and
- * deleted after).
+ * deleted after). Only a previous report is ever replaced: an existing directory holding anything else is
+ * refused.
  */
 public final class ReportWriter {
     private static final int LAYER_CHART_W = 900;
@@ -45,6 +47,10 @@ public final class ReportWriter {
         }
         Path target = outDir.toAbsolutePath().normalize();
         Path parent = target.getParent();
+        if (parent == null) {
+            throw new IllegalArgumentException("outDir: " + outDir + " is a file system root");
+        }
+        checkReplaceable(target);
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
         try {
@@ -66,6 +72,30 @@ public final class ReportWriter {
             }
         }
         return target.resolve("index.html");
+    }
+
+    /** The files a report directory holds; only a directory holding nothing else is replaced. */
+    private static final Set<String> REPORT_FILES = Set.of("index.html", "report.json");
+
+    /**
+     * Refuses to replace anything but a previous report: an existing regular file, or a directory holding
+     * files other than {@link #REPORT_FILES}, is left alone (so {@code --out-dir .} cannot delete a project).
+     */
+    static void checkReplaceable(Path target) throws IOException {
+        if (!Files.exists(target)) {
+            return;
+        }
+        if (!Files.isDirectory(target)) {
+            throw new IllegalArgumentException("--out-dir: " + target + " exists and is not a directory");
+        }
+        try (var entries = Files.list(target)) {
+            for (Path e : (Iterable<Path>) entries::iterator) {
+                if (!REPORT_FILES.contains(e.getFileName().toString()) || !Files.isRegularFile(e)) {
+                    throw new IllegalArgumentException("--out-dir: " + target + " exists and holds " + e.getFileName()
+                            + ", so it is not a previous report; choose a new or empty directory");
+                }
+            }
+        }
     }
 
     /** The page. */

@@ -80,13 +80,19 @@ class DemoCommandTest {
     }
 
     @Test
-    void badOptionsExitWith2NamingTheOption() {
+    void badOptionsExitWith2NamingTheOption() throws IOException {
         Run few = run("demo", "--max-passages", "10");
         assertEquals(Main.EXIT_BAD_INPUT, few.code());
         assertTrue(few.err().contains("max-passages: 10"), few.err());
         Run k = run("demo", "--k", "0");
         assertEquals(Main.EXIT_BAD_INPUT, k.code());
         assertTrue(k.err().contains("--k: 0"), k.err());
+        Path project = dir.resolve("project");
+        Files.createDirectories(project.resolve("src"));
+        Run out = run("demo", "--out-dir", project.toString());
+        assertEquals(Main.EXIT_BAD_INPUT, out.code());
+        assertTrue(out.err().contains("--out-dir: " + project) && out.err().contains("not a previous report"), out.err());
+        assertTrue(Files.isDirectory(project.resolve("src")));
         Run pooling = run("demo", "--pooling", "max");
         assertEquals(Main.EXIT_BAD_INPUT, pooling.code());
         assertTrue(pooling.err().contains("pooling: 'max'"), pooling.err());

@@ -3,6 +3,7 @@ package org.loes4j.cli.demo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -99,9 +100,10 @@ class ReportWriterTest {
     void writesMatchingJsonAndReplacesAnOldReportWhole() throws IOException {
         Path out = dir.resolve("r");
         Files.createDirectories(out);
-        Files.writeString(out.resolve("stale.txt"), "old");
+        Files.writeString(out.resolve("index.html"), "old page");
+        Files.writeString(out.resolve("report.json"), "{}");
         ReportWriter.write(report(), out);
-        assertFalse(Files.exists(out.resolve("stale.txt")), "the old report is replaced as a whole");
+        assertTrue(Files.readString(out.resolve("index.html")).startsWith("<!DOCTYPE html>"), "the old report is replaced");
         Map<String, Object> json = Json.parseObject(Files.readString(out.resolve("report.json")));
         assertEquals(List.of(7L, 3L, 11L, 0L), json.get("selected"));
         @SuppressWarnings("unchecked")
@@ -110,6 +112,23 @@ class ReportWriterTest {
         assertEquals(null, methods.get(2).get("macroF1"), "NaN becomes null");
         try (var files = Files.list(dir)) {
             assertEquals(List.of(out), files.toList(), "no temporary directory is left beside the report");
+        }
+    }
+
+    @Test
+    void neverReplacesADirectoryThatIsNotAReportNorAFile() throws IOException {
+        Path project = Files.createDirectories(dir.resolve("project"));
+        Files.writeString(project.resolve("index.html"), "mine");
+        Files.writeString(project.resolve("pom.xml"), "<project/>");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ReportWriter.write(report(), project));
+        assertTrue(e.getMessage().startsWith("--out-dir: ") && e.getMessage().contains("pom.xml"), e.getMessage());
+        assertEquals("mine", Files.readString(project.resolve("index.html")));
+        Path file = Files.writeString(dir.resolve("notes.txt"), "keep");
+        assertThrows(IllegalArgumentException.class, () -> ReportWriter.write(report(), file));
+        assertEquals("keep", Files.readString(file));
+        try (var files = Files.list(dir)) {
+            assertEquals(2, files.count(), "nothing temporary is left behind");
         }
     }
 
