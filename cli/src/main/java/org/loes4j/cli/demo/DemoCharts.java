@@ -20,11 +20,12 @@ import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StatisticalBarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
-import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -105,23 +106,38 @@ public final class DemoCharts {
         return p;
     }
 
-    /** Test accuracy and macro-F1 of every method as grouped bars with their values printed. */
+    /**
+     * Test accuracy and macro-F1 of every method as grouped bars with their values printed; with several
+     * seeds the bars are means with +- one standard deviation error bars.
+     */
     public static JFreeChart methodChart(DemoReport r) {
-        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        boolean multi = r.multiSeed();
+        DefaultStatisticalCategoryDataset data = new DefaultStatisticalCategoryDataset();
         for (DemoReport.MethodResult m : r.methods()) {
             String label = m.name() + " " + m.layerList();
-            data.addValue(m.accuracy(), "accuracy", label);
-            data.addValue(m.macroF1(), "macro-F1", label);
+            data.add(m.accuracy(), Double.isFinite(m.accuracyStd()) ? m.accuracyStd() : 0.0, "accuracy", label);
+            data.add(m.macroF1(), Double.isFinite(m.macroF1Std()) ? m.macroF1Std() : 0.0, "macro-F1", label);
         }
-        JFreeChart chart = ChartFactory.createBarChart("Test accuracy and macro-F1 by method", null, "score", data,
-                PlotOrientation.VERTICAL, true, false, false);
+        String title = "Test accuracy and macro-F1 by method"
+                + (multi ? " (mean +- std over " + r.methods().getFirst().runs() + " seeds)" : "");
+        JFreeChart chart = ChartFactory.createBarChart(title, null, "score", data, PlotOrientation.VERTICAL, true,
+                false, false);
         chart.setBackgroundPaint(Color.WHITE);
         CategoryPlot plot = chart.getCategoryPlot();
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
         NumberAxis y = (NumberAxis) plot.getRangeAxis();
         y.setRange(0, 1.05);
-        BarRenderer br = (BarRenderer) plot.getRenderer();
+        BarRenderer br;
+        if (multi) {
+            StatisticalBarRenderer sbr = new StatisticalBarRenderer();
+            sbr.setErrorIndicatorPaint(Color.DARK_GRAY);
+            br = sbr;
+        } else {
+            br = new BarRenderer();
+        }
+        br.setDrawBarOutline(false);
+        plot.setRenderer(br);
         br.setBarPainter(new StandardBarPainter());
         br.setShadowVisible(false);
         for (int i = 0; i < BARS.length; i++) {

@@ -34,6 +34,7 @@ import org.loes4j.training.Trainer;
 import org.loes4j.training.TrainingConfig;
 import org.loes4j.training.TrainingResult;
 import org.loes4j.training.metrics.ClassificationMetrics;
+import org.loes4j.training.metrics.PairedTTest;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -126,6 +127,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", defaultValue = "32",
             description = "Passages per encoder forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
+
+    @Option(names = "--seeds", paramLabel = "N", defaultValue = "1",
+            description = "Repeat selection and training with seeds SEED..SEED+N-1 (same passages) and report mean, "
+                    + "standard deviation and a paired t-test against Last (default: ${DEFAULT-VALUE}; the paper uses 5).")
+    int seedCount;
 
     @Option(names = "--georeg", description = "Also train on LOES's layers with GeoReg (weight 0.1).")
     boolean geoReg;
@@ -275,13 +281,22 @@ public final class DemoCommand implements Callable<Integer> {
         for (int i = 0; i < nTrain; i++) {
             trainLabels[i] = eraOf[i];
         }
-        SelectionResult selection = Loes.create().select(LayerStack.ofMatrices(trainLayers, layerNumbers),
-                org.loes4j.selection.data.Targets.classification(trainLabels), loesOptions,
-                Map.of(StateOfTheUnion.PACKAGE.fileName(), StateOfTheUnion.PACKAGE.sha256()), false);
+        LayerStack stack = LayerStack.ofMatrices(trainLayers, layerNumbers);
+        org.loes4j.selection.data.Targets selectionTargets = org.loes4j.selection.data.Targets.classification(trainLabels);
+        long[] runSeeds = new long[s.seeds()];
+        List<SelectionResult> selections = new ArrayList<>();
+        for (int r = 0; r < runSeeds.length; r++) {
+            runSeeds[r] = seed + r;
+            SelectionResult sr = Loes.create().select(stack, selectionTargets, loesOptions.toBuilder().seed(runSeeds[r])
+                    .build(), Map.of(StateOfTheUnion.PACKAGE.fileName(), StateOfTheUnion.PACKAGE.sha256()), false);
+            selections.add(sr);
+            phase("select", "LOES-" + s.k() + " picked layers " + Arrays.toString(sr.selected()) + " (in selection "
+                    + "order) from " + sr.provenance().get("calibrationRows") + " calibration passages"
+                    + (runSeeds.length > 1 ? " (seed " + runSeeds[r] + ")" : ""));
+        }
+        SelectionResult selection = selections.getFirst();
         int[] selected = selection.selected();
         timings.put("selectSeconds", seconds(t));
-        phase("select", "LOES-" + s.k() + " picked layers " + Arrays.toString(selected) + " (in selection order) from "
-                + selection.provenance().get("calibrationRows") + " calibration passages");
 
         // 5. Single-layer ridge probes.
         t = System.nanoTime();
@@ -325,40 +340,69 @@ public final class DemoCommand implements Callable<Integer> {
         Targets valT = Targets.classes(valClass, classNames);
         Targets testT = Targets.classes(testClass, classNames);
         int[] lastK = range(blocks - s.k(), blocks);
+        String loesName = "LOES-" + s.k();
         List<Method> methods = new ArrayList<>();
-        methods.add(new Method("LOES-" + s.k(), selected, config));
+        methods.add(new Method(loesName, null, config));
         if (geoReg) {
-            methods.add(new Method("LOES-" + s.k() + " + GeoReg", selected, config.withGeoRegWeight(0.1)));
+            methods.add(new Method(loesName + " + GeoReg", null, config.withGeoRegWeight(0.1)));
         }
         methods.add(new Method("Last", new int[] {blocks - 1}, config));
         methods.add(new Method("Last-" + s.k(), lastK, config));
-        List<DemoReport.MethodResult> results = new ArrayList<>();
+        Map<String, double[]> accuracyBySeed = new LinkedHashMap<>();
+        Map<String, double[]> macroF1BySeed = new LinkedHashMap<>();
+        Map<String, String> notesByMethod = new LinkedHashMap<>();
         Map<String, Object> trainingInfo = new LinkedHashMap<>();
         List<String> unconverged = new ArrayList<>();
         for (Method m : methods) {
-            long tm = System.nanoTime();
-            TrainingResult tr = new Trainer(m.config()).train(trainEmb, trainT, valEmb, valT, m.layers(), pool.id(),
-                    ProgressListener.NONE);
-            Probe probe = tr.probe().orElseThrow(() -> new IllegalStateException(m.name()
-                    + ": training stopped before the first epoch completed"
-                    + tr.nonFinite().map(f -> " (" + f.message() + ")").orElse("")));
-            ClassificationMetrics cm = probe.evaluateClassification(testEmb, testT);
-            String note = "best epoch " + tr.bestEpoch() + " of " + tr.epochs().size()
-                    + String.format(Locale.ROOT, ", validation accuracy %.4f", tr.epochs().get(tr.bestEpoch() - 1)
-                    .validationMetric());
-            results.add(new DemoReport.MethodResult(m.name(), m.layers(), cm.accuracy(), cm.macroF1(), note));
-            if (tr.bestEpoch() == config.epochs()) {
-                unconverged.add(m.name());
+            double[] acc = new double[runSeeds.length];
+            double[] f1 = new double[runSeeds.length];
+            int[] bestEpochs = new int[runSeeds.length];
+            double[] validation = new double[runSeeds.length];
+            for (int r = 0; r < runSeeds.length; r++) {
+                long tm = System.nanoTime();
+                int[] layers = m.layers() != null ? m.layers() : selections.get(r).selected();
+                TrainingResult tr = new Trainer(m.config().withSeed(runSeeds[r])).train(trainEmb, trainT, valEmb, valT,
+                        layers, pool.id(), ProgressListener.NONE);
+                Probe probe = tr.probe().orElseThrow(() -> new IllegalStateException(m.name()
+                        + ": training stopped before the first epoch completed"
+                        + tr.nonFinite().map(f -> " (" + f.message() + ")").orElse("")));
+                ClassificationMetrics cm = probe.evaluateClassification(testEmb, testT);
+                acc[r] = cm.accuracy();
+                f1[r] = cm.macroF1();
+                bestEpochs[r] = tr.bestEpoch();
+                validation[r] = tr.epochs().get(tr.bestEpoch() - 1).validationMetric();
+                if (tr.bestEpoch() == config.epochs() && !unconverged.contains(m.name())) {
+                    unconverged.add(m.name());
+                }
+                Map<String, Object> ti = new LinkedHashMap<>();
+                ti.put("seed", runSeeds[r]);
+                ti.put("layers", layers);
+                ti.put("testAccuracy", acc[r]);
+                ti.put("testMacroF1", f1[r]);
+                ti.put("bestEpoch", tr.bestEpoch());
+                ti.put("validationAccuracy", validation[r]);
+                ti.put("steps", tr.steps());
+                ti.put("seconds", seconds(tm));
+                trainingInfo.put(runSeeds.length > 1 ? m.name() + " seed " + runSeeds[r] : m.name(), ti);
+                phase("train", String.format(Locale.ROOT, "%-16s layers %-14s test accuracy %.4f, macro-F1 %.4f (best "
+                                + "epoch %d of %d, validation accuracy %.4f%s, %s)", m.name(), Arrays.toString(layers),
+                        acc[r], f1[r], tr.bestEpoch(), tr.epochs().size(), validation[r],
+                        runSeeds.length > 1 ? ", seed " + runSeeds[r] : "", ProgressText.duration(seconds(tm))));
             }
-            Map<String, Object> ti = new LinkedHashMap<>();
-            ti.put("layers", m.layers());
-            ti.put("bestEpoch", tr.bestEpoch());
-            ti.put("steps", tr.steps());
-            ti.put("seconds", seconds(tm));
-            trainingInfo.put(m.name(), ti);
-            phase("train", String.format(Locale.ROOT, "%-16s layers %-14s test accuracy %.4f, macro-F1 %.4f (%s, %s)",
-                    m.name(), Arrays.toString(m.layers()), cm.accuracy(), cm.macroF1(), note,
-                    ProgressText.duration(seconds(tm))));
+            accuracyBySeed.put(m.name(), acc);
+            macroF1BySeed.put(m.name(), f1);
+            notesByMethod.put(m.name(), runSeeds.length == 1
+                    ? String.format(Locale.ROOT, "best epoch %d of %d, validation accuracy %.4f", bestEpochs[0],
+                            config.epochs(), validation[0])
+                    : "best epochs " + Arrays.toString(bestEpochs));
+        }
+        List<DemoReport.MethodResult> results = new ArrayList<>();
+        double[] lastAcc = accuracyBySeed.get("Last");
+        for (Method m : methods) {
+            double[] acc = accuracyBySeed.get(m.name());
+            double p = runSeeds.length > 1 && !m.name().equals("Last") ? PairedTTest.of(acc, lastAcc).pValue() : Double.NaN;
+            results.add(DemoReport.MethodResult.of(m.name(), m.layers() != null ? m.layers() : selected, acc,
+                    macroF1BySeed.get(m.name()), p, notesByMethod.get(m.name())));
         }
         timings.put("trainSeconds", seconds(t));
         List<String> notes = new ArrayList<>();
@@ -371,8 +415,20 @@ public final class DemoCommand implements Callable<Integer> {
             phase("train", note);
             notes.add(note);
         }
-        notes.add("One seed (" + seed + "); the paper reports the mean and standard deviation over 5 seeds, so "
-                + "differences of a few points between methods can be noise. Rerun with --seed to see the spread.");
+        if (runSeeds.length == 1) {
+            notes.add("One seed (" + seed + "); the paper reports the mean and standard deviation over 5 seeds, so "
+                    + "differences of a few points between methods can be noise: --seeds 5 shows the spread.");
+        } else {
+            StringBuilder sel = new StringBuilder();
+            for (int r = 0; r < runSeeds.length; r++) {
+                sel.append(r == 0 ? "" : "; ").append(runSeeds[r]).append(": ")
+                        .append(Arrays.toString(selections.get(r).selected()));
+            }
+            notes.add(String.format(Locale.ROOT, "Mean +- sample standard deviation over %d seeds (%d..%d) of the "
+                    + "calibration split and of training, on one split of the addresses (seed %d); p is the paired "
+                    + "two-sided t-test of test accuracy against Last. LOES's selection by seed: %s. The layer charts "
+                    + "show seed %d.", runSeeds.length, runSeeds[0], runSeeds[runSeeds.length - 1], seed, sel, seed));
+        }
 
         // 7. Report.
         t = System.nanoTime();
@@ -406,11 +462,17 @@ public final class DemoCommand implements Callable<Integer> {
         prov.put("encoder", modelInfo);
         Map<String, Object> seeds = new LinkedHashMap<>();
         seeds.put("speechSplit", seed);
-        seeds.put("calibrationSplit", loesOptions.seed());
-        seeds.put("training", config.seed());
+        seeds.put("calibrationSplitAndTraining", runSeeds);
         prov.put("seeds", seeds);
         prov.put("loes", loesOptions.asMap());
         prov.put("loesStepScores", selection.stepScores());
+        if (runSeeds.length > 1) {
+            Map<String, Object> bySeed = new LinkedHashMap<>();
+            for (int r = 0; r < runSeeds.length; r++) {
+                bySeed.put(Long.toString(runSeeds[r]), selections.get(r).selected());
+            }
+            prov.put("loesSelectionBySeed", bySeed);
+        }
         prov.put("training", config.toMap());
         prov.put("trainingRuns", trainingInfo);
         Map<String, Object> probeInfo = new LinkedHashMap<>();
@@ -435,8 +497,8 @@ public final class DemoCommand implements Callable<Integer> {
         out.println();
         out.print(report.table());
         out.println();
-        out.printf(Locale.ROOT, "LOES-%d layers (selection order): %s; best single layer by ridge probe: %d%n", s.k(),
-                Arrays.toString(selected), bestLayer);
+        out.printf(Locale.ROOT, "LOES-%d layers (selection order%s): %s; best single layer by ridge probe: %d%n", s.k(),
+                runSeeds.length > 1 ? ", seed " + seed : "", Arrays.toString(selected), bestLayer);
         out.println("Report: " + index);
         out.println("Data: " + StateOfTheUnion.ATTRIBUTION);
         out.printf(Locale.ROOT, "Done in %s.%n", ProgressText.duration(seconds(start)));
@@ -445,7 +507,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** The configuration after applying --quick and the explicit options. */
-    record Settings(int k, int maxPassages, int maxLength, int words, String model, Integer epochs) {
+    record Settings(int k, int maxPassages, int maxLength, int words, String model, Integer epochs, int seeds) {
     }
 
     Settings settings() {
@@ -471,9 +533,13 @@ public final class DemoCommand implements Callable<Integer> {
         }
         EraTask.Sizes.forBudget(mp, EraTask.ERAS.size(), w);
         String m = model != null ? model : KnownModel.defaultModel().modelName();
-        return new Settings(kk, mp, ml, w, m, ep);
+        if (seedCount < 1 || seedCount > 100) {
+            throw new IllegalArgumentException("--seeds: " + seedCount + " must be in [1, 100]");
+        }
+        return new Settings(kk, mp, ml, w, m, ep, seedCount);
     }
 
+    /** A method to train; {@code layers == null} means LOES's selection of each run's seed. */
     private record Method(String name, int[] layers, TrainingConfig config) {
     }
 

@@ -125,12 +125,18 @@ public final class ReportWriter {
         r.splits().forEach((k, v) -> parts.add(v + " " + k));
         h.append(esc(String.join(", ", parts))).append(".</p>\n");
 
+        boolean multi = r.multiSeed();
         h.append("<h2>Results on the test split</h2>\n<table>\n<tr><th>method</th><th>layers</th>")
-                .append("<th>accuracy</th><th>macro-F1</th><th>note</th></tr>\n");
+                .append("<th>accuracy</th><th>macro-F1</th>").append(multi ? "<th>p vs Last</th>" : "")
+                .append("<th>note</th></tr>\n");
         for (DemoReport.MethodResult m : r.methods()) {
             h.append("<tr><td>").append(esc(m.name())).append("</td><td>").append(esc(m.layerList()))
-                    .append("</td><td class=\"n\">").append(fmt(m.accuracy())).append("</td><td class=\"n\">")
-                    .append(fmt(m.macroF1())).append("</td><td>").append(esc(m.note())).append("</td></tr>\n");
+                    .append("</td><td class=\"n\">").append(score(m.accuracy(), m.accuracyStd(), multi))
+                    .append("</td><td class=\"n\">").append(score(m.macroF1(), m.macroF1Std(), multi)).append("</td>");
+            if (multi) {
+                h.append("<td class=\"n\">").append(esc(DemoReport.pValue(m.pValue()))).append("</td>");
+            }
+            h.append("<td>").append(esc(m.note())).append("</td></tr>\n");
         }
         h.append("</table>\n");
         if (!r.notes().isEmpty()) {
@@ -185,6 +191,10 @@ public final class ReportWriter {
             mm.put("layers", x.layers());
             mm.put("accuracy", finite(x.accuracy()));
             mm.put("macroF1", finite(x.macroF1()));
+            mm.put("accuracyStd", finite(x.accuracyStd()));
+            mm.put("macroF1Std", finite(x.macroF1Std()));
+            mm.put("runs", x.runs());
+            mm.put("pValueVsLast", finite(x.pValue()));
             mm.put("note", x.note());
             methods.add(mm);
         }
@@ -276,6 +286,10 @@ public final class ReportWriter {
             }
         }
         return 0;
+    }
+
+    private static String score(double mean, double std, boolean multi) {
+        return multi ? fmt(mean) + " &plusmn; " + fmt(Double.isFinite(std) ? std : 0.0) : fmt(mean);
     }
 
     private static String fmt(double v) {

@@ -133,6 +133,34 @@ class ReportWriterTest {
     }
 
     @Test
+    void withSeveralSeedsShowsMeanStdAndPValue() throws IOException {
+        DemoReport one = report();
+        DemoReport r = new DemoReport(one.title(), one.task(), one.classes(), one.layers(), one.score0(),
+                one.isotropy(), one.probeAccuracy(), one.selected(),
+                List.of(DemoReport.MethodResult.of("LOES-4", new int[] {7, 3}, new double[] {0.6, 0.7, 0.8},
+                                new double[] {0.5, 0.5, 0.5}, 0.0123, ""),
+                        DemoReport.MethodResult.of("Last", new int[] {11}, new double[] {0.5, 0.5, 0.6},
+                                new double[] {0.4, 0.4, 0.4}, Double.NaN, "")),
+                one.splits(), one.attribution(), one.provenance(), one.notes());
+        assertTrue(r.multiSeed());
+        String[] lines = r.table().split("\n");
+        assertTrue(lines[0].contains("p vs Last"), lines[0]);
+        // mean 0.7, sample std 0.1; macro-F1 constant: std 0.
+        assertTrue(lines[1].matches("LOES-4\\s+\\[7, 3\\]\\s+0\\.7000 \\+- 0\\.1000\\s+0\\.5000 \\+- 0\\.0000"
+                + "\\s+0\\.0123"), lines[1]);
+        assertTrue(lines[2].trim().endsWith("-"), "Last is not tested against itself: " + lines[2]);
+        Path index = ReportWriter.write(r, dir.resolve("multi"));
+        String html = Files.readString(index);
+        assertTrue(html.contains("0.7000 &plusmn; 0.1000"), "mean +- std in the page");
+        assertEquals(2, Pattern.compile("data:image/png;base64,").matcher(html).results().count(), "both charts");
+        Map<String, Object> json = Json.parseObject(Files.readString(dir.resolve("multi/report.json")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> loes = ((List<Map<String, Object>>) json.get("methods")).get(0);
+        assertEquals(3L, loes.get("runs"));
+        assertEquals(0.1, (Double) loes.get("accuracyStd"), 1e-12);
+    }
+
+    @Test
     void printsTheMethodTable() {
         String t = report().table();
         String[] lines = t.split("\n");
