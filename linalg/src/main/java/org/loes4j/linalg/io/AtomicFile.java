@@ -76,7 +76,8 @@ public final class AtomicFile {
      */
     public static void publish(Path temp, Path target) throws IOException {
         if (temp == null || target == null) {
-            throw new IllegalArgumentException("temp, target: both required (temp " + temp + ", target " + target + ")");
+            throw new IllegalArgumentException("temp, target: both required (temp " + temp + ", target " + target
+                    + ")");
         }
         if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));

@@ -31,8 +31,8 @@ import org.loes4j.linalg.SegmentMatrix;
  * row-major, packed.
  *
  * <p>Reading memory-maps the file once ({@link #open}); tensors are then viewed without copying
- * ({@link #matrix}, {@link #segment}) or copied out ({@link #doubles}, {@link #floats}, {@link #longs}). The header is
- * validated as the reference implementation does: known dtypes, non-negative shapes, every tensor's byte
+ * ({@link #matrix}, {@link #segment}) or copied out ({@link #doubles}, {@link #floats}, {@link #longs}).
+ * The header is validated as the reference implementation does: known dtypes, non-negative shapes, every tensor's byte
  * range exactly {@code elements * dtype size}, ranges sorted without overlaps or holes, and the last
  * range ending at the end of the file. Every error names the file and, where one is involved, the
  * tensor. Instances own the mapping: {@link #close()} unmaps it and invalidates every view.
@@ -347,14 +347,9 @@ public final class Safetensors implements AutoCloseable {
                     out[i] = data.get(F32, o + 4L * i);
                 }
             }
-            case F16 -> {
+            case F16, BF16 -> {
                 for (int i = 0; i < n; i++) {
-                    out[i] = Float.float16ToFloat(data.get(I16, o + 2L * i));
-                }
-            }
-            case BF16 -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = Float.intBitsToFloat((data.get(I16, o + 2L * i) & 0xffff) << 16);
+                    out[i] = half(t, i);
                 }
             }
             default -> {
@@ -382,20 +377,21 @@ public final class Safetensors implements AutoCloseable {
         long o = t.begin();
         switch (t.dtype()) {
             case F32 -> MemorySegment.copy(data, F32, o, out, 0, n);
-            case F16 -> {
+            case F16, BF16 -> {
                 for (int i = 0; i < n; i++) {
-                    out[i] = Float.float16ToFloat(data.get(I16, o + 2L * i));
-                }
-            }
-            case BF16 -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = Float.intBitsToFloat((data.get(I16, o + 2L * i) & 0xffff) << 16);
+                    out[i] = half(t, i);
                 }
             }
             default -> throw new IllegalArgumentException(file + ": tensor '" + name + "' is " + t.dtype()
                     + ", expected F32, F16 or BF16");
         }
         return out;
+    }
+
+    /** Element {@code i} of a F16 or BF16 tensor, widened exactly to float32. */
+    private float half(TensorInfo t, int i) {
+        short bits = data.get(I16, t.begin() + 2L * i);
+        return t.dtype() == DType.BF16 ? Float.intBitsToFloat((bits & 0xffff) << 16) : Float.float16ToFloat(bits);
     }
 
     /** A copy of an integer (or BOOL) tensor, widened to long (row-major, flattened). */
@@ -548,8 +544,8 @@ public final class Safetensors implements AutoCloseable {
 
         /**
          * Writes the file: to a temporary file next to {@code target}, forced to disk, then moved over
-         * {@code target} atomically ({@link AtomicFile#write}). On any failure the temporary file is deleted and {@code target} is
-         * left as it was.
+         * {@code target} atomically ({@link AtomicFile#write}). On any failure the temporary file is deleted
+         * and {@code target} is left as it was.
          */
         public void write(Path target) throws IOException {
             if (target == null) {
