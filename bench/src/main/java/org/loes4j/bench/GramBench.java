@@ -31,8 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class GramBench {
-    @Param({"loes4j-vector", "loes4j-vector@2", "ejml", "ejml@2", "ojalgo", "ojalgo@2", "netlib-java",
-            "openblas", "openblas@2"})
+    @Param({"loes4j-vector", "loes4j-vector@2", "loes4j-torch", "loes4j-torch@2", "ejml", "ejml@2", "ojalgo",
+            "ojalgo@2", "netlib-java", "openblas", "openblas@2"})
     public String impl;
 
     @Param("3000")

@@ -24,7 +24,8 @@ class BenchmarkListTest {
             list = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         for (String method : List.of("GemmBench.dgemm", "GemmBench.sgemm", "GemmReferenceBench.dgemm",
-                "GramBench.gram", "CholeskyBench.cholesky", "EigenBench.eigenvalues", "RidgeBench.ridge")) {
+                "GramBench.gram", "SmallProductBench.dgemm", "SmallProductBench.gram", "CholeskyBench.cholesky",
+                "EigenBench.eigenvalues", "RidgeBench.ridge")) {
             String cls = method.substring(0, method.indexOf('.'));
             String name = method.substring(method.indexOf('.') + 1);
             assertTrue(list.contains("org.loes4j.bench." + cls + " ") && list.contains(cls + "_" + name + "_jmhTest"),

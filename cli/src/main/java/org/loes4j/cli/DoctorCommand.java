@@ -55,6 +55,9 @@ final class DoctorCommand implements Runnable {
             var a = be.availability();
             out.printf("  %-8s %-13s %s%s%n", be.name(), a.available() ? "available" : "unavailable",
                     a.reason(), be == b.chosen() ? "   <- chosen" : "");
+            if (!be.name().equals("vector") && !be.details().isEmpty()) {
+                out.printf("  %-8s %-13s %s%n", "", "", be.details());
+            }
         }
         out.printf("chosen: %s (%s)%n", b.chosen().name(), b.why());
         out.println("kernels:");

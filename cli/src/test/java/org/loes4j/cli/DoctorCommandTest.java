@@ -30,6 +30,15 @@ class DoctorCommandTest {
     }
 
     @Test
+    void doctorShowsTheNativeBackendsWithVersionDeviceOrReason() {
+        String out = run("doctor")[1];
+        assertTrue(out.contains("  torch    available     LibTorch 2.7.1"), out);
+        assertTrue(out.contains("libtorch=2.7.1") && out.contains("device=cpu"), out);
+        assertTrue(out.contains("  cuda     "), out);
+        assertTrue(out.contains("cudart="), "cuda details must say which runtime was found:\n" + out);
+    }
+
+    @Test
     void unknownOptionIsAUsageErrorWithExitCode2() {
         String[] r = run("doctor", "--no-such-flag");
         assertEquals("2", r[0]);

@@ -18,7 +18,8 @@ import org.loes4j.linalg.spi.Kernel;
 
 /**
  * loes4j through its public API only ({@link Linalg#using(String)} and {@link Ridge#fit}), on one named
- * backend ({@code vector} or {@code scalar}). Threads: {@code -Dloes4j.threads}, which
+ * backend ({@code vector}, {@code scalar}, or {@code torch}: LibTorch CPU through FFM, whose ATen thread pool
+ * takes {@code -Dloes4j.threads} when the library loads). Threads: {@code -Dloes4j.threads}, which
  * {@link LinalgExecutor} reads once; {@link #useThreads} sets it before that first read and then checks
  * that it took.
  */
@@ -26,7 +27,7 @@ public final class Loes4jPeer implements GemmPeer, GramPeer, CholeskyPeer, Eigen
     private final String backend;
     private Linalg linalg;
 
-    /** @param backend a loes4j backend name, e.g. {@code vector} or {@code scalar} */
+    /** @param backend a loes4j backend name, e.g. {@code vector}, {@code scalar} or {@code torch} */
     public Loes4jPeer(String backend) {
         this.backend = backend;
     }

@@ -13,7 +13,7 @@ import java.util.Properties;
 public final class Peers {
     /** Every implementation name, loes4j's first. */
     public static final List<String> NAMES = List.of(
-            "loes4j-vector", "loes4j-scalar", "ejml", "ojalgo", "netlib-java", "netlib-native", "openblas");
+            "loes4j-vector", "loes4j-scalar", "loes4j-torch", "ejml", "ojalgo", "netlib-java", "netlib-native", "openblas");
 
     private static final Properties VERSIONS = readVersions();
 
@@ -42,6 +42,7 @@ public final class Peers {
         return switch (name) {
             case "loes4j-vector" -> new Loes4jPeer("vector");
             case "loes4j-scalar" -> new Loes4jPeer("scalar");
+            case "loes4j-torch" -> new Loes4jPeer("torch");
             case "ejml" -> new EjmlPeer();
             case "ojalgo" -> new OjalgoPeer();
             case "netlib-java" -> new NetlibPeer(false);
