@@ -71,8 +71,8 @@ public final class AtomicFile {
     }
 
     /**
-     * Moves the finished file {@code temp} over {@code target} (replacing it), atomically where the file
-     * system allows, after giving it ordinary output permissions (0644 on POSIX file systems).
+     * Moves the finished file {@code temp} over {@code target} (replacing it), atomically (an error where the
+     * file system cannot), after giving it ordinary output permissions (0644 on POSIX file systems).
      */
     public static void publish(Path temp, Path target) throws IOException {
         if (temp == null || target == null) {
@@ -85,13 +85,14 @@ public final class AtomicFile {
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            throw new IOException(target + ": the file system cannot rename atomically; refusing to write the "
+                    + "output non-atomically (choose an output path on a local file system)", e);
         }
     }
 
     /**
-     * Moves the finished directory {@code staging} to {@code target}, atomically where the file system
-     * allows. An existing {@code target} must be an empty directory (it is replaced); a non-empty one is
+     * Moves the finished directory {@code staging} to {@code target}, atomically (an error where the file
+     * system cannot). An existing {@code target} must be an empty directory (it is replaced); a non-empty one is
      * never overwritten ({@link java.nio.file.DirectoryNotEmptyException}).
      */
     public static void publishDirectory(Path staging, Path target) throws IOException {
@@ -105,7 +106,8 @@ public final class AtomicFile {
         try {
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
-            Files.move(staging, target);
+            throw new IOException(target + ": the file system cannot rename atomically; refusing to publish the "
+                    + "output directory non-atomically (choose an output path on a local file system)", e);
         }
     }
 }
