@@ -5,10 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,13 +14,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
+import org.loes4j.linalg.io.AtomicFile;
+
 /**
  * Pooled hidden states of the demo, kept between runs so that a second {@code loes demo} with other
  * selection or training options does not encode again. One file per configuration,
  * {@code <dir>/<key>.f32}: the N x L x d float32 array, little-endian, sample-major (the layout of
  * {@code PooledHiddenStates}). The key is the SHA-256 of everything the numbers depend on: the model's
  * and tokenizer's digests, pooling, max length, the shape, and every passage's text in order. A file of the
- * wrong size is ignored; files are written to a temporary name and moved into place.
+ * wrong size is ignored; files are written to a temporary name and moved into place atomically.
  */
 public final class EmbeddingCache {
     private final Path dir;
@@ -106,16 +106,15 @@ public final class EmbeddingCache {
         return Optional.of(out);
     }
 
-    /** Stores {@code data} under {@code key} (temporary file, then an atomic move). */
+    /** Stores {@code data} under {@code key} (a temporary file beside it, then an atomic move: {@link AtomicFile}). */
     public Path store(String key, float[] data) throws IOException {
         if (data == null) {
             throw new IllegalArgumentException("data: null");
         }
         Files.createDirectories(dir);
         Path target = file(key);
-        Path tmp = Files.createTempFile(dir, key + ".", ".part");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        AtomicFile.write(target, temp -> {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
                 int done = 0;
                 while (done < data.length) {
@@ -129,14 +128,7 @@ public final class EmbeddingCache {
                     done += n;
                 }
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
         return target;
     }
 

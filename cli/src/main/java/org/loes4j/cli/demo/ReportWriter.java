@@ -2,7 +2,6 @@ package org.loes4j.cli.demo;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.loes4j.linalg.io.AtomicFile;
 import org.loes4j.linalg.io.Json;
 
 /**
@@ -60,9 +60,9 @@ public final class ReportWriter {
             if (Files.exists(target)) {
                 old = Files.createTempDirectory(parent, "." + target.getFileName() + ".old-");
                 Files.delete(old);
-                move(target, old);
+                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
             }
-            move(tmp, target);
+            AtomicFile.publishDirectory(tmp, target);
             if (old != null) {
                 deleteTree(old);
             }
@@ -311,14 +311,6 @@ public final class ReportWriter {
             }
         }
         return sb.toString();
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
     }
 
     private static void deleteTree(Path dir) throws IOException {
