@@ -301,6 +301,7 @@ public final class DemoCommand implements Callable<Integer> {
         // 5. Single-layer ridge probes.
         t = System.nanoTime();
         double[] probeAcc = new double[blocks];
+        double[] probeValidationAcc = new double[blocks];
         double[] probeLambda = new double[blocks];
         int[] trainClass = Arrays.copyOfRange(eraOf, 0, nTrain);
         int[] valClass = Arrays.copyOfRange(eraOf, nTrain, nTrain + nVal);
@@ -314,18 +315,20 @@ public final class DemoCommand implements Callable<Integer> {
             LayerProbes.Result r = LayerProbes.probe(la, trainLayers.get(l), trainClass, xv, valClass, xt, testClass,
                     classNames.size());
             probeAcc[l] = r.testAccuracy();
+            probeValidationAcc[l] = r.validationAccuracy();
             probeLambda[l] = r.lambda();
         }
         trainLayers.clear();
         timings.put("layerProbeSeconds", seconds(t));
+        // The best layer is chosen on validation, like everything else, and only then read off on test.
         int bestLayer = 0;
         for (int l = 1; l < blocks; l++) {
-            if (probeAcc[l] > probeAcc[bestLayer]) {
+            if (probeValidationAcc[l] > probeValidationAcc[bestLayer]) {
                 bestLayer = l;
             }
         }
-        phase("probe", String.format(Locale.ROOT, "single-layer ridge probes: best layer %d (test accuracy %.4f), "
-                + "last layer %.4f", bestLayer, probeAcc[bestLayer], probeAcc[blocks - 1]));
+        phase("probe", String.format(Locale.ROOT, "single-layer ridge probes: best layer on validation %d (test "
+                + "accuracy %.4f), last layer %.4f", bestLayer, probeAcc[bestLayer], probeAcc[blocks - 1]));
 
         // 6. Train and evaluate.
         t = System.nanoTime();
@@ -478,6 +481,8 @@ public final class DemoCommand implements Callable<Integer> {
         Map<String, Object> probeInfo = new LinkedHashMap<>();
         probeInfo.put("lambdasTried", LayerProbes.LAMBDAS);
         probeInfo.put("lambdaChosenPerLayer", probeLambda);
+        probeInfo.put("validationAccuracyPerLayer", probeValidationAcc);
+        probeInfo.put("bestLayerOnValidation", bestLayer);
         prov.put("singleLayerRidgeProbe", probeInfo);
         prov.put("timings", timings);
         String title = "loes4j demo: which layers of " + s.model() + " know the era of a State of the Union passage";
@@ -497,7 +502,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println();
         out.print(report.table());
         out.println();
-        out.printf(Locale.ROOT, "LOES-%d layers (selection order%s): %s; best single layer by ridge probe: %d%n", s.k(),
+        out.printf(Locale.ROOT, "LOES-%d layers (selection order%s): %s; best single layer by ridge probe (on validation): %d%n", s.k(),
                 runSeeds.length > 1 ? ", seed " + seed : "", Arrays.toString(selected), bestLayer);
         out.println("Report: " + index);
         out.println("Data: " + StateOfTheUnion.ATTRIBUTION);
