@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import org.loes4j.linalg.io.FileDigests;
 import org.loes4j.cli.CommonOptions;
 import org.loes4j.encoders.KnownModel;
 import org.loes4j.encoders.PooledHiddenStates;
@@ -200,8 +201,8 @@ public final class DemoCommand implements Callable<Integer> {
         Map<String, Object> modelInfo = new LinkedHashMap<>();
         modelInfo.put("name", s.model());
         modelInfo.put("weights", encoder.files().weights().getFileName().toString());
-        modelInfo.put("weightsSha256", NpmPackage.sha256Hex(encoder.files().weights()));
-        modelInfo.put("tokenizerSha256", NpmPackage.sha256Hex(encoder.files().tokenizer()));
+        modelInfo.put("weightsSha256", FileDigests.sha256(encoder.files().weights()));
+        modelInfo.put("tokenizerSha256", FileDigests.sha256(encoder.files().tokenizer()));
         encoder.files().known().ifPresent(km -> modelInfo.put("mavenCoordinates", km.coordinates()));
         modelInfo.put("blocks", blocks);
         modelInfo.put("hidden", d);

@@ -1,15 +1,11 @@
 package org.loes4j.cli.demo;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +14,7 @@ import java.util.regex.Pattern;
 
 import org.loes4j.cli.BadInputException;
 import org.loes4j.linalg.io.AtomicFile;
+import org.loes4j.linalg.io.FileDigests;
 
 /**
  * A package tarball pinned by name, version and SHA-256, fetched with the user's own npm client
@@ -99,7 +96,7 @@ public record NpmPackage(String name, String version, String sha256) {
         }
         Path target = cacheDir.resolve(fileName());
         if (Files.isRegularFile(target)) {
-            String have = sha256Hex(target);
+            String have = FileDigests.sha256(target);
             if (have.equals(sha256)) {
                 log.accept("using cached " + target + " (sha256 verified)");
                 return target;
@@ -111,7 +108,7 @@ public record NpmPackage(String name, String version, String sha256) {
         try {
             log.accept("fetching " + spec() + " with " + npm + " pack");
             Path tarball = runPack(npm, tmp);
-            String got = sha256Hex(tarball);
+            String got = FileDigests.sha256(tarball);
             if (!got.equals(sha256)) {
                 throw new BadInputException(spec() + ": npm delivered a tarball with sha256 " + got + ", expected "
                         + sha256 + "; the package in your npm registry differs from the pinned one");
@@ -183,32 +180,6 @@ public record NpmPackage(String name, String version, String sha256) {
             return "(no output)";
         }
         return String.join(" | ", lines.subList(Math.max(0, lines.size() - n), lines.size()));
-    }
-
-    /** Lower-case hex SHA-256 of a file's bytes. */
-    public static String sha256Hex(Path file) throws IOException {
-        MessageDigest md = newDigest();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            int r;
-            while ((r = in.read(buf)) > 0) {
-                md.update(buf, 0, r);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
-
-    /** Lower-case hex SHA-256 of bytes. */
-    public static String sha256Hex(byte[] bytes) {
-        return HexFormat.of().formatHex(newDigest().digest(bytes));
-    }
-
-    private static MessageDigest newDigest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks SHA-256", e);
-        }
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -15,6 +15,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.loes4j.linalg.io.FileDigests;
 import org.loes4j.cli.BadInputException;
 
 /**
@@ -60,21 +61,21 @@ class NpmPackageTest {
     void sha256MatchesTheStandardTestVector() throws IOException {
         // FIPS 180-2 example: SHA-256("abc").
         String abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
-        assertEquals(abc, NpmPackage.sha256Hex("abc".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(abc, FileDigests.sha256("abc".getBytes(StandardCharsets.US_ASCII)));
         Path f = dir.resolve("abc.txt");
         Files.writeString(f, "abc", StandardCharsets.US_ASCII);
-        assertEquals(abc, NpmPackage.sha256Hex(f));
+        assertEquals(abc, FileDigests.sha256(f));
     }
 
     @Test
     void fetchesVerifiesCachesAndThenUsesTheCache() throws IOException {
         Path src = tarball("{\"a\":1}");
-        NpmPackage p = new NpmPackage("@scope/pkg", "1.0.0", NpmPackage.sha256Hex(src));
+        NpmPackage p = new NpmPackage("@scope/pkg", "1.0.0", FileDigests.sha256(src));
         Path cache = dir.resolve("cache");
         List<String> log = new ArrayList<>();
         Path got = p.fetch(fakeNpm(src, 0).toString(), cache, log::add);
         assertEquals(cache.resolve("scope-pkg-1.0.0.tgz"), got);
-        assertEquals(p.sha256(), NpmPackage.sha256Hex(got));
+        assertEquals(p.sha256(), FileDigests.sha256(got));
         String args = Files.readString(dir.resolve("npm-args.txt"));
         assertTrue(args.startsWith("pack @scope/pkg@1.0.0 --pack-destination "), args);
         try (var files = Files.list(cache)) {
@@ -89,12 +90,12 @@ class NpmPackageTest {
     @Test
     void aCorruptCacheIsFetchedAgain() throws IOException {
         Path src = tarball("{\"b\":2}");
-        NpmPackage p = new NpmPackage("@scope/pkg", "1.0.0", NpmPackage.sha256Hex(src));
+        NpmPackage p = new NpmPackage("@scope/pkg", "1.0.0", FileDigests.sha256(src));
         Path cache = Files.createDirectories(dir.resolve("cache"));
         Files.writeString(cache.resolve(p.fileName()), "truncated");
         List<String> log = new ArrayList<>();
         Path got = p.fetch(fakeNpm(src, 0).toString(), cache, log::add);
-        assertEquals(p.sha256(), NpmPackage.sha256Hex(got));
+        assertEquals(p.sha256(), FileDigests.sha256(got));
         assertTrue(log.getFirst().contains("fetching it again"), log.toString());
     }
 
@@ -115,7 +116,7 @@ class NpmPackageTest {
     @Test
     void aFailingNpmIsBadInputQuotingNpm() throws IOException {
         Path src = tarball("{}");
-        NpmPackage p = new NpmPackage("@scope/pkg", "1.0.0", NpmPackage.sha256Hex(src));
+        NpmPackage p = new NpmPackage("@scope/pkg", "1.0.0", FileDigests.sha256(src));
         BadInputException e = assertThrows(BadInputException.class,
                 () -> p.fetch(fakeNpm(src, 1).toString(), dir.resolve("cache"), s -> { }));
         assertTrue(e.getMessage().contains("exit 1") && e.getMessage().contains("404"), e.getMessage());
@@ -128,7 +129,7 @@ class NpmPackageTest {
         Path cache = dir.resolve("cache");
         BadInputException e = assertThrows(BadInputException.class,
                 () -> p.fetch(fakeNpm(src, 0).toString(), cache, s -> { }));
-        assertTrue(e.getMessage().contains("sha256 " + NpmPackage.sha256Hex(src)), e.getMessage());
+        assertTrue(e.getMessage().contains("sha256 " + FileDigests.sha256(src)), e.getMessage());
         assertFalse(Files.exists(cache.resolve(p.fileName())));
     }
 }
