@@ -7,6 +7,9 @@ module org.loes4j.cli {
     requires org.loes4j.training;
     requires info.picocli;
     requires java.logging;
+    requires java.desktop;
+    requires org.jfree.jfreechart;
 
     opens org.loes4j.cli to info.picocli;
+    opens org.loes4j.cli.demo to info.picocli;
 }

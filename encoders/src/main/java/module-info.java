@@ -5,6 +5,5 @@ module org.loes4j.encoders {
     exports org.loes4j.encoders;
     exports org.loes4j.encoders.bert;
     exports org.loes4j.encoders.onnx;
-    exports org.loes4j.encoders.safetensors;
     exports org.loes4j.encoders.tokenizer;
 }

@@ -1,12 +1,12 @@
 package org.loes4j.cli;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
-/** Text outputs written to a temporary file next to the target and moved over it atomically. */
+/**
+ * Checks on output paths given on the command line; the outputs themselves are written through
+ * {@link org.loes4j.linalg.io.AtomicFile} (temporary file beside the target, then an atomic move).
+ */
 final class AtomicFiles {
     private AtomicFiles() {
     }
@@ -19,21 +19,6 @@ final class AtomicFiles {
         }
         if (Files.isDirectory(target)) {
             throw new BadInputException(option + ": " + target + " is a directory");
-        }
-    }
-
-    static void writeString(Path target, CharSequence text) throws IOException {
-        Path abs = target.toAbsolutePath();
-        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
-        boolean done = false;
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            done = true;
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(tmp);
-            }
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 
 import org.loes4j.linalg.LibraryInfo;
 import org.loes4j.linalg.SegmentMatrix;
+import org.loes4j.linalg.io.AtomicFile;
 import org.loes4j.linalg.io.Json;
 import org.loes4j.selection.Loes;
 import org.loes4j.selection.LoesOptions;
@@ -221,7 +222,7 @@ final class CompareCommand implements Runnable {
             String metricName = t == Task.CLASSIFICATION ? "accuracy" : "rmse";
             List<Map<String, Object>> summary = summary(runs, metricName);
             printTable(stdout, summary, metricName);
-            AtomicFiles.writeString(csv, csv(runs, metricName));
+            AtomicFile.writeString(csv, csv(runs, metricName));
             Map<String, Object> doc = new LinkedHashMap<>();
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("k", k);
@@ -249,7 +250,7 @@ final class CompareCommand implements Runnable {
                 rs.add(m);
             }
             doc.put("runs", rs);
-            AtomicFiles.writeString(json, Json.writePretty(doc));
+            AtomicFile.writeString(json, Json.writePretty(doc));
             stdout.printf("wrote %s and %s%n", csv, json);
             stdout.flush();
         } catch (IOException ex) {

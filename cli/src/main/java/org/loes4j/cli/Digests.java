@@ -1,12 +1,8 @@
 package org.loes4j.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import org.loes4j.linalg.io.FileDigests;
 
 /** File digests for provenance: {@code "name sha256:hex"}. */
 final class Digests {
@@ -17,18 +13,12 @@ final class Digests {
         return file.getFileName() + " sha256:" + sha256(file);
     }
 
+    /** {@link FileDigests#sha256(Path)}, an unreadable file being bad input. */
     static String sha256(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
+        try {
+            return FileDigests.sha256(file);
         } catch (IOException e) {
             throw new BadInputException("cannot read " + file + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
     }
 }

@@ -8,10 +8,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -25,6 +23,7 @@ import org.loes4j.encoders.TextEncoder;
 import org.loes4j.encoders.bert.BertConfig;
 import org.loes4j.linalg.LibraryInfo;
 import org.loes4j.linalg.Linalg;
+import org.loes4j.linalg.io.AtomicFile;
 import org.loes4j.linalg.io.Json;
 import org.loes4j.linalg.io.Npy;
 import org.loes4j.linalg.io.NpyDType;
@@ -228,7 +227,7 @@ final class ExtractCommand implements Runnable {
             }
             Files.writeString(result.resolve("meta.json"),
                     Json.writePretty(meta(data, files, encoder, pool, n, tokens, truncated, seconds, t0)));
-            publish(result, target);
+            AtomicFile.publishDirectory(result, target);
             err.printf("loes extract: wrote %s (embeddings.npy %d x %d x %d float32%s, meta.json)%n", out, n, states, d,
                     labelColumn != null ? ", labels.npy" : "");
         } catch (IOException | RuntimeException e) {
@@ -257,21 +256,17 @@ final class ExtractCommand implements Runnable {
 
     /** Writes floats little-endian to {@code file} through a temporary file and an atomic move. */
     private static void writeAtomically(Path file, float[] values) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         long bytes = (long) values.length * Float.BYTES;
-        try (FileChannel fc = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.READ, StandardOpenOption.WRITE); Arena arena = Arena.ofConfined()) {
-            if (bytes > 0) {
-                MemorySegment dst = fc.map(FileChannel.MapMode.READ_WRITE, 0, bytes, arena);
-                MemorySegment.copy(values, 0, dst, FLOAT_LE, 0, values.length);
-                dst.force();
+        AtomicFile.write(file, tmp -> {
+            try (FileChannel fc = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                 Arena arena = Arena.ofConfined()) {
+                if (bytes > 0) {
+                    MemorySegment dst = fc.map(FileChannel.MapMode.READ_WRITE, 0, bytes, arena);
+                    MemorySegment.copy(values, 0, dst, FLOAT_LE, 0, values.length);
+                    dst.force();
+                }
             }
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        });
     }
 
     private Map<String, Object> meta(TextDataset data, ModelFiles files, TextEncoder encoder, Pooling pool, int n,
@@ -335,18 +330,6 @@ final class ExtractCommand implements Runnable {
         m.put("totalSeconds", (System.nanoTime() - t0) / 1e9);
         m.put("provenance", LibraryInfo.environment());
         return m;
-    }
-
-    /** Moves the finished staging directory to {@code target} (replacing an empty directory). */
-    private static void publish(Path staging, Path target) throws IOException {
-        if (Files.isDirectory(target)) {
-            Files.delete(target);
-        }
-        try {
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(staging, target);
-        }
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -7,6 +7,8 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
+import org.loes4j.cli.demo.DemoCommand;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,9 +20,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Find which layers of an encoder carry a task, and train probes on them.",
-        subcommands = {DoctorCommand.class, ExtractCommand.class, SelectCommand.class, SynthCommand.class,
-                TrainCommand.class, EvaluateCommand.class, PredictCommand.class, CompareCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {DoctorCommand.class, DemoCommand.class, ExtractCommand.class, SelectCommand.class,
+                SynthCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
+                CompareCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad input and usage errors. */
     public static final int EXIT_BAD_INPUT = 2;

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.loes4j.linalg.io.AtomicFile;
 import org.loes4j.training.Predictions;
 import org.loes4j.training.Probe;
 import org.loes4j.training.Task;
@@ -41,7 +42,7 @@ final class PredictCommand implements Runnable {
         try (EmbeddingsFile e = EmbeddingsFile.open("--embeddings", embeddings)) {
             EvaluateCommand.checkShape(probe, e);
             Predictions p = probe.predict(e.embeddings());
-            AtomicFiles.writeString(out, csv(p));
+            AtomicFile.writeString(out, csv(p));
             PrintWriter o = spec.commandLine().getOut();
             o.printf("wrote %d predictions to %s%n", p.size(), out);
             o.flush();

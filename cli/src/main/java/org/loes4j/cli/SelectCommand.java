@@ -2,18 +2,15 @@ package org.loes4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
 import org.loes4j.linalg.Linalg;
+import org.loes4j.linalg.io.AtomicFile;
 import org.loes4j.linalg.io.Json;
 import org.loes4j.selection.Accumulation;
 import org.loes4j.selection.Loes;
@@ -183,7 +180,7 @@ final class SelectCommand implements Runnable {
             }
             print(out, result, stack, targets, options, base);
             if (json != null) {
-                writeAtomically(json, Json.writePretty(result.toJsonMap()));
+                AtomicFile.writeString(json, Json.writePretty(result.toJsonMap()));
                 out.println("wrote " + json);
             }
         } catch (IOException e) {
@@ -322,25 +319,5 @@ final class SelectCommand implements Runnable {
             }
         }
         return -1;
-    }
-
-    /** Writes {@code text} to a temporary file next to {@code target}, then moves it into place. */
-    static void writeAtomically(Path target, String text) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                // createTempFile makes owner-only files; the result is an ordinary output file.
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

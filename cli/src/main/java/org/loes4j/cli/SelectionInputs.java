@@ -1,18 +1,13 @@
 package org.loes4j.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +16,7 @@ import java.util.regex.Pattern;
 
 import org.loes4j.linalg.DMatrix;
 import org.loes4j.linalg.SegmentMatrix;
+import org.loes4j.linalg.io.FileDigests;
 import org.loes4j.linalg.io.Npy;
 import org.loes4j.linalg.io.NpyArray;
 import org.loes4j.linalg.io.Safetensors;
@@ -159,32 +155,9 @@ final class SelectionInputs implements AutoCloseable {
         return last;
     }
 
-    /** SHA-256 of a whole mapped file (header included), read through the mapping in 8 MiB slices. */
     private void putDigest(String key, String value) {
         synchronized (digests) {
             digests.put(key, value);
-        }
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try (var ch = java.nio.channels.FileChannel.open(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            long size = ch.size();
-            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 23);
-            long pos = 0;
-            while (pos < size) {
-                buf.clear();
-                int r = ch.read(buf, pos);
-                if (r <= 0) {
-                    break;
-                }
-                buf.flip();
-                md.update(buf);
-                pos += r;
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
         }
     }
 
@@ -228,7 +201,7 @@ final class SelectionInputs implements AutoCloseable {
         digester = new Thread(() -> {
             try {
                 for (Map.Entry<String, Path> e : todo.entrySet()) {
-                    String h = sha256(e.getValue());
+                    String h = FileDigests.sha256(e.getValue());
                     synchronized (done) {
                         done.put(e.getKey(), e.getValue() + " sha256:" + h);
                     }
@@ -284,7 +257,7 @@ final class SelectionInputs implements AutoCloseable {
         double[] values;
         if (file.getFileName().toString().endsWith(".npy")) {
             try (NpyArray a = Npy.map(file)) {
-                putDigest("labels", file + " sha256:" + sha256(file));
+                putDigest("labels", file + " sha256:" + FileDigests.sha256(file));
                 if (classification && !a.dtype().isFloatingPoint()) {
                     return new Labels(a.toLongArray(), null);
                 }
@@ -304,12 +277,7 @@ final class SelectionInputs implements AutoCloseable {
             }
         } else {
             values = readText(file);
-            try (InputStream in = Files.newInputStream(file)) {
-                MessageDigest md = MessageDigest.getInstance("SHA-256");
-                putDigest("labels", file + " sha256:" + HexFormat.of().formatHex(md.digest(in.readAllBytes())));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-256 is not available", e);
-            }
+            putDigest("labels", file + " sha256:" + FileDigests.sha256(file));
         }
         for (int i = 0; i < values.length; i++) {
             if (!Double.isFinite(values[i])) {

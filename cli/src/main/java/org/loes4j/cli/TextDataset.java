@@ -9,14 +9,12 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import org.loes4j.linalg.io.FileDigests;
 import org.loes4j.linalg.io.Json;
 
 /**
@@ -75,7 +73,7 @@ record TextDataset(List<String> texts, long[] classLabels, double[] valueLabels,
                 labels.add(l);
             }
         }
-        String digest = sha256(bytes);
+        String digest = FileDigests.sha256(bytes);
         if (labelColumn == null) {
             return new TextDataset(texts, null, null, List.of(), digest);
         }
@@ -245,13 +243,5 @@ record TextDataset(List<String> texts, long[] classLabels, double[] valueLabels,
             rows.add(row);
         }
         return rows;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
     }
 }

@@ -2,7 +2,6 @@ package org.loes4j.encoders;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -12,6 +11,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import org.loes4j.linalg.io.AtomicFile;
 
 /**
  * Turns a model name or path into {@link ModelFiles}.
@@ -169,7 +169,7 @@ public final class ModelResolver {
 
     /**
      * Extracts {@code entry} of {@code jar} to {@code dir/entry} unless a file of the entry's size is
-     * already there. Safe under concurrent runs: temp file + atomic move.
+     * already there. Safe under concurrent runs: written through {@link AtomicFile}.
      */
     static Path extract(Path jar, String entry, Path dir) throws IOException {
         Path target = dir.resolve(entry);
@@ -182,8 +182,7 @@ public final class ModelResolver {
                 return target;
             }
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, entry + ".", ".part");
-            try {
+            AtomicFile.write(target, tmp -> {
                 try (InputStream in = zip.getInputStream(e)) {
                     long copied = Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
                     if (e.getSize() >= 0 && copied != e.getSize()) {
@@ -191,14 +190,7 @@ public final class ModelResolver {
                                 + e.getSize());
                     }
                 }
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException ex) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            });
         }
         return target;
     }

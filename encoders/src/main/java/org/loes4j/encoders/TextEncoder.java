@@ -1,6 +1,7 @@
 package org.loes4j.encoders;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -16,11 +17,11 @@ import org.loes4j.encoders.bert.OnnxBertImporter;
 import org.loes4j.encoders.bert.SafetensorsBertImporter;
 import org.loes4j.encoders.bert.TokenBatch;
 import org.loes4j.encoders.onnx.OnnxModel;
-import org.loes4j.encoders.safetensors.SafetensorsFile;
 import org.loes4j.encoders.tokenizer.Encoding;
 import org.loes4j.encoders.tokenizer.WordPieceTokenizer;
 import org.loes4j.linalg.FMatrix;
 import org.loes4j.linalg.Linalg;
+import org.loes4j.linalg.io.Safetensors;
 
 /**
  * Texts in, every hidden state pooled per text out: tokenizer + BERT encoder.
@@ -65,7 +66,10 @@ public final class TextEncoder {
         int headsHint = files.known().map(KnownModel::heads).orElse(0);
         BertWeights weights;
         if (files.isSafetensors()) {
-            try (SafetensorsFile st = SafetensorsFile.open(files.weights())) {
+            if (!Files.isRegularFile(files.weights())) {
+                throw new IllegalArgumentException("path: " + files.weights() + " is not a file");
+            }
+            try (Safetensors st = Safetensors.open(files.weights())) {
                 weights = SafetensorsBertImporter.load(st, headsHint);
             }
         } else {

@@ -6,10 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.loes4j.encoders.safetensors.SafetensorsFile;
-import org.loes4j.encoders.safetensors.SafetensorsFormatException;
 import org.loes4j.linalg.FMatrix;
 import org.loes4j.linalg.io.Json;
+import org.loes4j.linalg.io.Safetensors;
 
 /**
  * Maps a Hugging Face BERT checkpoint in {@code .safetensors} form onto {@link BertWeights}: PyTorch
@@ -19,17 +18,17 @@ import org.loes4j.linalg.io.Json;
  * {@code layer_norm_eps}), or from the caller's hint.
  */
 public final class SafetensorsBertImporter {
-    private final SafetensorsFile file;
+    private final Safetensors file;
     private final String prefix;
 
-    private SafetensorsBertImporter(SafetensorsFile file) {
+    private SafetensorsBertImporter(Safetensors file) {
         this.file = file;
-        if (file.tensor("embeddings.word_embeddings.weight").isPresent()) {
+        if (file.contains("embeddings.word_embeddings.weight")) {
             prefix = "";
-        } else if (file.tensor("bert.embeddings.word_embeddings.weight").isPresent()) {
+        } else if (file.contains("bert.embeddings.word_embeddings.weight")) {
             prefix = "bert.";
         } else {
-            throw new SafetensorsFormatException(file.path() + ": not a BERT checkpoint: no tensor "
+            throw new IllegalArgumentException(file.file() + ": not a BERT checkpoint: no tensor "
                     + "'embeddings.word_embeddings.weight' (nor under 'bert.')");
         }
     }
@@ -38,7 +37,7 @@ public final class SafetensorsBertImporter {
      * Reads the BERT weights of {@code file}; heads and epsilon from {@code config.json} beside it, else
      * {@code headsHint} (0: none, then a missing config.json is an error) and BERT's default epsilon.
      */
-    public static BertWeights load(SafetensorsFile file, int headsHint) throws IOException {
+    public static BertWeights load(Safetensors file, int headsHint) throws IOException {
         if (file == null) {
             throw new IllegalArgumentException("file: null");
         }
@@ -47,7 +46,7 @@ public final class SafetensorsBertImporter {
         }
         int heads = headsHint;
         float eps = OnnxBertImporter.DEFAULT_LAYER_NORM_EPS;
-        Path config = file.path().toAbsolutePath().resolveSibling("config.json");
+        Path config = file.file().toAbsolutePath().resolveSibling("config.json");
         if (Files.isRegularFile(config)) {
             Map<String, Object> c = Json.parseObject(Files.readString(config));
             if (c.get("num_attention_heads") instanceof Long h) {
@@ -58,7 +57,7 @@ public final class SafetensorsBertImporter {
             }
         }
         if (heads <= 0) {
-            throw new SafetensorsFormatException(file.path() + ": cannot tell the number of attention heads: no "
+            throw new IllegalArgumentException(file.file() + ": cannot tell the number of attention heads: no "
                     + "config.json with num_attention_heads beside it");
         }
         return new SafetensorsBertImporter(file).read(heads, eps);
@@ -70,11 +69,11 @@ public final class SafetensorsBertImporter {
         FMatrix type = matrix("embeddings.token_type_embeddings.weight");
         int hidden = word.cols();
         int layers = 0;
-        while (file.tensor(prefix + "encoder.layer." + layers + ".attention.self.query.weight").isPresent()) {
+        while (file.contains(prefix + "encoder.layer." + layers + ".attention.self.query.weight")) {
             layers++;
         }
         if (layers == 0) {
-            throw new SafetensorsFormatException(file.path() + ": no transformer blocks (no tensor '" + prefix
+            throw new IllegalArgumentException(file.file() + ": no transformer blocks (no tensor '" + prefix
                     + "encoder.layer.0.attention.self.query.weight')");
         }
         List<BertWeights.Block> blocks = new ArrayList<>(layers);
@@ -94,35 +93,43 @@ public final class SafetensorsBertImporter {
         return new BertWeights(config, word, position, type, norm("embeddings.LayerNorm"), blocks);
     }
 
-    private SafetensorsFile.Tensor tensor(String name) {
-        return file.tensor(prefix + name).orElseThrow(() -> new SafetensorsFormatException(file.path()
-                + ": missing weight '" + prefix + name + "'"));
+    /** The tensor {@code prefix + name}, checked present so that a missing weight is named as such. */
+    private Safetensors.TensorInfo tensor(String name) {
+        if (!file.contains(prefix + name)) {
+            throw new IllegalArgumentException(file.file() + ": missing weight '" + prefix + name + "'");
+        }
+        return file.info(prefix + name);
     }
 
     private FMatrix matrix(String name) {
-        SafetensorsFile.Tensor t = tensor(name);
+        Safetensors.TensorInfo t = tensor(name);
         long[] s = t.shape();
         if (s.length != 2) {
-            throw new SafetensorsFormatException(file.path() + ": weight '" + t.name() + "' has rank " + s.length
+            throw new IllegalArgumentException(file.file() + ": weight '" + t.name() + "' has rank " + s.length
                     + ", expected 2");
         }
-        return FMatrix.wrap(t.toFloatArray(), (int) s[0], (int) s[1]);
+        return FMatrix.wrap(file.floats(t.name()), (int) s[0], (int) s[1]);
     }
 
     /** {@code <layer>.weight} (out x in, transposed to in x out) and {@code <layer>.bias}. */
     private BertWeights.Linear linear(String layer) {
         FMatrix w = matrix(layer + ".weight");
-        float[] b = tensor(layer + ".bias").toFloatArray();
+        float[] b = floats(layer + ".bias");
         if (b.length != w.rows()) {
-            throw new SafetensorsFormatException(file.path() + ": bias '" + prefix + layer + ".bias' has " + b.length
+            throw new IllegalArgumentException(file.file() + ": bias '" + prefix + layer + ".bias' has " + b.length
                     + " elements, the weight has " + w.rows() + " outputs");
         }
         return new BertWeights.Linear(w.transposeCopy(), b);
     }
 
     private BertWeights.Norm norm(String layer) {
-        boolean named = file.tensor(prefix + layer + ".weight").isPresent();
-        return new BertWeights.Norm(tensor(layer + (named ? ".weight" : ".gamma")).toFloatArray(),
-                tensor(layer + (named ? ".bias" : ".beta")).toFloatArray());
+        boolean named = file.contains(prefix + layer + ".weight");
+        return new BertWeights.Norm(floats(layer + (named ? ".weight" : ".gamma")),
+                floats(layer + (named ? ".bias" : ".beta")));
+    }
+
+    /** The elements of {@code prefix + name} as float32 (F16 and BF16 widened). */
+    private float[] floats(String name) {
+        return file.floats(tensor(name).name());
     }
 }

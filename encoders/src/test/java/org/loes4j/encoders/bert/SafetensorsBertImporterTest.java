@@ -22,11 +22,10 @@ import org.loes4j.encoders.ModelResolver;
 import org.loes4j.encoders.Pooling;
 import org.loes4j.encoders.TestModels;
 import org.loes4j.encoders.TextEncoder;
-import org.loes4j.encoders.safetensors.SafetensorsFile;
-import org.loes4j.encoders.safetensors.SafetensorsFormatException;
 import org.loes4j.linalg.FMatrix;
 import org.loes4j.linalg.Linalg;
 import org.loes4j.linalg.io.Json;
+import org.loes4j.linalg.io.Safetensors;
 
 class SafetensorsBertImporterTest {
 
@@ -129,16 +128,26 @@ class SafetensorsBertImporterTest {
         out.writeBytes(h);
         out.writeBytes(data);
         Files.write(f, out.toByteArray());
-        try (SafetensorsFile st = SafetensorsFile.open(f)) {
-            assertArrayEquals(new float[] {1.5f, -2f}, st.tensor("a").orElseThrow().toFloatArray());
-            assertArrayEquals(new float[] {1.5f, -2f}, st.tensor("b").orElseThrow().toFloatArray());
-            SafetensorsFormatException notBert = assertThrows(SafetensorsFormatException.class,
+        try (Safetensors st = Safetensors.open(f)) {
+            assertArrayEquals(new float[] {1.5f, -2f}, st.floats("a"));
+            assertArrayEquals(new float[] {1.5f, -2f}, st.floats("b"));
+            IllegalArgumentException notBert = assertThrows(IllegalArgumentException.class,
                     () -> SafetensorsBertImporter.load(st, 12));
             assertTrue(notBert.getMessage().contains("embeddings.word_embeddings.weight"), notBert.getMessage());
+            assertTrue(notBert.getMessage().contains("half.safetensors"), notBert.getMessage());
+        }
+        Path partial = dir.resolve("partial.safetensors");
+        write(partial, Map.of("embeddings.word_embeddings.weight", new float[] {1, 2, 3, 4}),
+                Map.of("embeddings.word_embeddings.weight", new long[] {2, 2}));
+        try (Safetensors st = Safetensors.open(partial)) {
+            IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                    () -> SafetensorsBertImporter.load(st, 1));
+            assertTrue(missing.getMessage().contains("partial.safetensors")
+                    && missing.getMessage().contains("'embeddings.position_embeddings.weight'"), missing.getMessage());
         }
         Path bad = dir.resolve("bad.safetensors");
         Files.write(bad, java.util.Arrays.copyOf(out.toByteArray(), 20));
-        SafetensorsFormatException e = assertThrows(SafetensorsFormatException.class, () -> SafetensorsFile.open(bad).close());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Safetensors.open(bad).close());
         assertTrue(e.getMessage().contains("bad.safetensors"), e.getMessage());
     }
 }

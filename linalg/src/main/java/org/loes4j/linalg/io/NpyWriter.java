@@ -5,12 +5,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes a C-order {@code .npy} array through a read-write memory mapping of a temporary file in the
@@ -41,8 +38,7 @@ public final class NpyWriter implements AutoCloseable {
             n = Math.multiplyExact(n, s);
         }
         this.size = n;
-        Path dir = target.toAbsolutePath().getParent();
-        this.temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        this.temp = AtomicFile.temporaryBeside(target);
         Arena a = null;
         FileChannel ch = null;
         try {
@@ -151,25 +147,10 @@ public final class NpyWriter implements AutoCloseable {
             data.force();
             arena.close();
             channel.close();
-            publishable(temp);
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFile.publish(temp, target);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temp);
             throw e;
-        }
-    }
-
-    /**
-     * Temporary files are created owner-only (0600); the published file gets the usual 0644 where the file
-     * system has POSIX permissions.
-     */
-    static void publishable(Path file) throws IOException {
-        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         }
     }
 

@@ -8,9 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,8 +31,8 @@ import org.loes4j.linalg.SegmentMatrix;
  * row-major, packed.
  *
  * <p>Reading memory-maps the file once ({@link #open}); tensors are then viewed without copying
- * ({@link #matrix}, {@link #segment}) or copied out ({@link #doubles}, {@link #longs}). The header is
- * validated as the reference implementation does: known dtypes, non-negative shapes, every tensor's byte
+ * ({@link #matrix}, {@link #segment}) or copied out ({@link #doubles}, {@link #floats}, {@link #longs}).
+ * The header is validated as the reference implementation does: known dtypes, non-negative shapes, every tensor's byte
  * range exactly {@code elements * dtype size}, ranges sorted without overlaps or holes, and the last
  * range ending at the end of the file. Every error names the file and, where one is involved, the
  * tensor. Instances own the mapping: {@link #close()} unmaps it and invalidates every view.
@@ -349,14 +347,9 @@ public final class Safetensors implements AutoCloseable {
                     out[i] = data.get(F32, o + 4L * i);
                 }
             }
-            case F16 -> {
+            case F16, BF16 -> {
                 for (int i = 0; i < n; i++) {
-                    out[i] = Float.float16ToFloat(data.get(I16, o + 2L * i));
-                }
-            }
-            case BF16 -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = Float.intBitsToFloat((data.get(I16, o + 2L * i) & 0xffff) << 16);
+                    out[i] = half(t, i);
                 }
             }
             default -> {
@@ -371,6 +364,34 @@ public final class Safetensors implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * A copy of a F32, F16 or BF16 tensor as float32 (row-major, flattened); F16 and BF16 widen exactly
+     * (BF16 is the upper half of a float32's bits). For checkpoint weights, which come in these three.
+     */
+    public float[] floats(String name) {
+        TensorInfo t = info(name);
+        int n = heapLength(t);
+        float[] out = new float[n];
+        long o = t.begin();
+        switch (t.dtype()) {
+            case F32 -> MemorySegment.copy(data, F32, o, out, 0, n);
+            case F16, BF16 -> {
+                for (int i = 0; i < n; i++) {
+                    out[i] = half(t, i);
+                }
+            }
+            default -> throw new IllegalArgumentException(file + ": tensor '" + name + "' is " + t.dtype()
+                    + ", expected F32, F16 or BF16");
+        }
+        return out;
+    }
+
+    /** Element {@code i} of a F16 or BF16 tensor, widened exactly to float32. */
+    private float half(TensorInfo t, int i) {
+        short bits = data.get(I16, t.begin() + 2L * i);
+        return t.dtype() == DType.BF16 ? Float.intBitsToFloat((bits & 0xffff) << 16) : Float.float16ToFloat(bits);
     }
 
     /** A copy of an integer (or BOOL) tensor, widened to long (row-major, flattened). */
@@ -523,19 +544,15 @@ public final class Safetensors implements AutoCloseable {
 
         /**
          * Writes the file: to a temporary file next to {@code target}, forced to disk, then moved over
-         * {@code target} atomically. On any failure the temporary file is deleted and {@code target} is
-         * left as it was.
+         * {@code target} atomically ({@link AtomicFile#write}). On any failure the temporary file is deleted
+         * and {@code target} is left as it was.
          */
         public void write(Path target) throws IOException {
             if (target == null) {
                 throw new IllegalArgumentException("target: null");
             }
-            Path abs = target.toAbsolutePath();
-            Path dir = abs.getParent();
             byte[] header = header();
-            Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-            boolean done = false;
-            try {
+            AtomicFile.write(target, tmp -> {
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING)) {
                     ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
@@ -549,13 +566,7 @@ public final class Safetensors implements AutoCloseable {
                     writeFully(ch, buf);
                     ch.force(true);
                 }
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                done = true;
-            } finally {
-                if (!done) {
-                    Files.deleteIfExists(tmp);
-                }
-            }
+            });
         }
 
         private static void writeTensor(FileChannel ch, ByteBuffer buf, Pending p) throws IOException {

@@ -100,6 +100,29 @@ class SafetensorsTest {
         }
     }
 
+    /** {@link Safetensors#floats}: exact widening of F16 and BF16 (checkpoint weights), F32 as stored. */
+    @Test
+    void floatsWidenHalfPrecisionExactlyAndRejectOtherDtypes() throws IOException {
+        String header = "{\"h\":{\"dtype\":\"F16\",\"shape\":[4],\"data_offsets\":[0,8]},"
+                + "\"g\":{\"dtype\":\"BF16\",\"shape\":[3],\"data_offsets\":[8,14]},"
+                + "\"f\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[14,22]},"
+                + "\"i\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[22,30]}}";
+        ByteBuffer data = ByteBuffer.allocate(30).order(ByteOrder.LITTLE_ENDIAN);
+        // binary16: 0x3E00 = 1.5, 0xC000 = -2, 0x0001 = 2^-24 (smallest subnormal), 0x7C00 = +infinity.
+        data.putShort((short) 0x3E00).putShort((short) 0xC000).putShort((short) 0x0001).putShort((short) 0x7C00);
+        // bfloat16 is the top half of a float32: 0x3FC0 = 1.5, 0xC000 = -2, 0x0001 = the float bits 0x00010000.
+        data.putShort((short) 0x3FC0).putShort((short) 0xC000).putShort((short) 0x0001);
+        data.putFloat(0.1f).putFloat(-Float.MIN_VALUE).putLong(7);
+        try (Safetensors st = Safetensors.open(assemble("weights.safetensors", header, data.array()))) {
+            assertArrayEquals(new float[] {1.5f, -2f, 0x1p-24f, Float.POSITIVE_INFINITY}, st.floats("h"));
+            assertArrayEquals(new float[] {1.5f, -2f, Float.intBitsToFloat(0x00010000)}, st.floats("g"));
+            assertArrayEquals(new float[] {0.1f, -Float.MIN_VALUE}, st.floats("f"));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> st.floats("i"));
+            assertTrue(e.getMessage().contains("weights.safetensors") && e.getMessage().contains("'i'")
+                    && e.getMessage().contains("I64"), e.getMessage());
+        }
+    }
+
     @Test
     void invalidFilesAreRejectedNamingFileAndTensor() throws IOException {
         expectBad(assembleRaw("short.safetensors", new byte[] {1, 2, 3}), "short.safetensors", "shorter");
