@@ -122,9 +122,10 @@ public final class Backends {
 
     private void announce() {
         Backend c = chosen();
-        String details = c.details().isEmpty() ? "" : " " + c.details();
+        Map<String, String> details = new LinkedHashMap<>(c.details());
+        details.put("threads", Integer.toString(LinalgExecutor.threads()));
         LOG.log(Level.INFO, "loes4j linalg backend: " + c.name() + " (" + why + "; " + c.availability().reason()
-                + ")" + details + ", threads " + LinalgExecutor.threads());
+                + ") " + details);
         for (Backend b : all) {
             if (b.name().equals("vector") && !b.availability().available()) {
                 LOG.log(Level.WARNING, "loes4j: the Vector API backend is NOT in use and every kernel runs on "

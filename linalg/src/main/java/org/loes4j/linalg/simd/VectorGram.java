@@ -30,6 +30,16 @@ final class VectorGram implements GramKernel {
 
     @Override
     public void dsyrk(Transpose trans, double alpha, DMatrix a, double beta, DMatrix c) {
+        dsyrk(trans, alpha, a, beta, c, true);
+    }
+
+    /** No mirroring: the strict upper triangle of C is left unspecified (a blocked Cholesky reads only the lower one). */
+    @Override
+    public void dsyrkLower(Transpose trans, double alpha, DMatrix a, double beta, DMatrix c) {
+        dsyrk(trans, alpha, a, beta, c, false);
+    }
+
+    private static void dsyrk(Transpose trans, double alpha, DMatrix a, double beta, DMatrix c, boolean mirrorUpper) {
         boolean aFirst = trans == Transpose.YES;
         int n = c.rows();
         int k = aFirst ? a.rows() : a.cols();
@@ -43,7 +53,9 @@ final class VectorGram implements GramKernel {
         if (blocks == 1) {
             PackedDgemm.multiply(aFirst, ad, ao, as, !aFirst, ad, ao, as, cd, co, cs, k, 0, n, 0, n, true,
                     alpha, beta, PackedDgemm.workspace());
-            mirror(cd, co, cs, 0, n);
+            if (mirrorUpper) {
+                mirror(cd, co, cs, 0, n);
+            }
             return;
         }
         LinalgExecutor.parallelFor(blocks, t -> {
@@ -51,12 +63,24 @@ final class VectorGram implements GramKernel {
             int i1 = Math.min(n, i0 + ROW_BLOCK);
             PackedDgemm.multiply(aFirst, ad, ao, as, !aFirst, ad, ao, as, cd, co, cs, k, i0, i1, 0, i1, true,
                     alpha, beta, PackedDgemm.workspace());
-            mirror(cd, co, cs, i0, i1);
+            if (mirrorUpper) {
+                mirror(cd, co, cs, i0, i1);
+            }
         });
     }
 
     @Override
     public void ssyrk(Transpose trans, float alpha, FMatrix a, float beta, FMatrix c) {
+        ssyrk(trans, alpha, a, beta, c, true);
+    }
+
+    /** No mirroring: the strict upper triangle of C is left unspecified (a blocked Cholesky reads only the lower one). */
+    @Override
+    public void ssyrkLower(Transpose trans, float alpha, FMatrix a, float beta, FMatrix c) {
+        ssyrk(trans, alpha, a, beta, c, false);
+    }
+
+    private static void ssyrk(Transpose trans, float alpha, FMatrix a, float beta, FMatrix c, boolean mirrorUpper) {
         boolean aFirst = trans == Transpose.YES;
         int n = c.rows();
         int k = aFirst ? a.rows() : a.cols();
@@ -70,7 +94,9 @@ final class VectorGram implements GramKernel {
         if (blocks == 1) {
             PackedSgemm.multiply(aFirst, ad, ao, as, !aFirst, ad, ao, as, cd, co, cs, k, 0, n, 0, n, true,
                     alpha, beta, PackedSgemm.workspace());
-            mirror(cd, co, cs, 0, n);
+            if (mirrorUpper) {
+                mirror(cd, co, cs, 0, n);
+            }
             return;
         }
         LinalgExecutor.parallelFor(blocks, t -> {
@@ -78,7 +104,9 @@ final class VectorGram implements GramKernel {
             int i1 = Math.min(n, i0 + ROW_BLOCK);
             PackedSgemm.multiply(aFirst, ad, ao, as, !aFirst, ad, ao, as, cd, co, cs, k, i0, i1, 0, i1, true,
                     alpha, beta, PackedSgemm.workspace());
-            mirror(cd, co, cs, i0, i1);
+            if (mirrorUpper) {
+                mirror(cd, co, cs, i0, i1);
+            }
         });
     }
 

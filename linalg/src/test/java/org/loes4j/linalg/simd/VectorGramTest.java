@@ -206,4 +206,33 @@ class VectorGramTest {
             }
         }
     }
+
+    /** The lower-only variant: bitwise the same lower triangle as the full syrk (the upper one is unspecified). */
+    @Test
+    void lowerOnlyVariantWritesTheSameLowerTriangle() {
+        GramKernel gram = new VectorBackend().kernel(GramKernel.class);
+        for (int[] shape : new int[][] {{7, 5}, {65, 17}, {300, 64}, {1000, 33}}) {
+            DMatrix a = DMatrix.random(shape[0], shape[1], new SplittableRandom(shape[0]));
+            int n = shape[0];
+            DMatrix full = DMatrix.random(n, n, new SplittableRandom(7));
+            DMatrix lower = full.copy();
+            gram.dsyrk(Transpose.NO, -1.0, a, 1.0, full);
+            gram.dsyrkLower(Transpose.NO, -1.0, a, 1.0, lower);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j <= i; j++) {
+                    assertEquals(full.get(i, j), lower.get(i, j), 0.0, "(" + i + ", " + j + ") of " + n);
+                }
+            }
+            FMatrix af = a.toFMatrix();
+            FMatrix fullF = lower.toFMatrix();
+            FMatrix lowerF = fullF.copy();
+            gram.ssyrk(Transpose.NO, -1.0f, af, 1.0f, fullF);
+            gram.ssyrkLower(Transpose.NO, -1.0f, af, 1.0f, lowerF);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j <= i; j++) {
+                    assertEquals(fullF.get(i, j), lowerF.get(i, j), 0.0f, "float (" + i + ", " + j + ") of " + n);
+                }
+            }
+        }
+    }
 }
