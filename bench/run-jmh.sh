@@ -17,36 +17,8 @@ set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH/.." && pwd)"
-MIN_JDK=25
 
 die() { echo "run-jmh: $*" >&2; exit 2; }
-
-jdk_major() { # $1 = JDK home; prints its feature version or nothing
-  local rel="$1/release" v
-  [ -x "$1/bin/java" ] || return 0
-  if [ -f "$rel" ]; then
-    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$rel")
-  else
-    v=$("$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1)
-  fi
-  echo "$v"
-}
-
-find_jdk() {
-  local best="" best_v=0 d v
-  if [ -n "${JAVA_HOME:-}" ]; then
-    v=$(jdk_major "$JAVA_HOME")
-    if [ -n "$v" ] && [ "$v" -ge "$MIN_JDK" ]; then echo "$JAVA_HOME"; return; fi
-  fi
-  for d in ${LOES_JDK_DIRS:-/usr/lib/jvm}/*; do
-    [ -d "$d" ] || continue
-    [ -L "$d" ] && continue
-    v=$(jdk_major "$d")
-    if [ -n "$v" ] && [ "$v" -ge "$MIN_JDK" ] && [ "$v" -gt "$best_v" ]; then best="$d"; best_v=$v; fi
-  done
-  [ -n "$best" ] && echo "$best"
-  return 0
-}
 
 QUICK=0
 PUBLISH=0
@@ -69,8 +41,7 @@ if [ "$QUICK" = 1 ] && [ "$PUBLISH" = 1 ]; then
   die "--quick numbers are not results: refusing to --publish them"
 fi
 
-JDK=$(find_jdk)
-[ -n "$JDK" ] || die "no JDK >= $MIN_JDK found (looked at \$JAVA_HOME and ${LOES_JDK_DIRS:-/usr/lib/jvm}/*)"
+JDK=$("$ROOT/loes" java-home) || exit 2   # the launcher's JDK discovery, one implementation
 export JAVA_HOME="$JDK"
 JAVA="$JDK/bin/java"
 JAR="$BENCH/target/benchmarks.jar"
@@ -78,7 +49,7 @@ JAR="$BENCH/target/benchmarks.jar"
 if [ "$BUILD" = 1 ]; then
   MVN="${MVN:-mvn}"
   command -v "$MVN" >/dev/null 2>&1 || die "Maven ('$MVN') is not on PATH; install it or set MVN."
-  echo "run-jmh: building the benchmark jar with JDK $(jdk_major "$JDK")..." >&2
+  echo "run-jmh: building the benchmark jar with the JDK at $JDK..." >&2
   (cd "$ROOT" && "$MVN" -B -ntp -q ${LOES_MVN_OPTS:-} -pl bench -am package -DskipTests) \
     || die "build failed (output above)"
 fi

@@ -51,7 +51,7 @@ class LauncherTest {
         Path old = fakeJdk(dir, "jdk-17", 17);
         String[] r = launch(dir, old.toString(), "doctor");
         assertEquals("2", r[0], r[1]);
-        assertTrue(r[1].contains("no JDK >= 22 found"), r[1]);
+        assertTrue(r[1].contains("no JDK >= 25 found"), r[1]);
         assertTrue(r[1].contains("JAVA_HOME=" + old + " is JDK 17"), r[1]);
     }
 
@@ -59,7 +59,17 @@ class LauncherTest {
     void emptyJdkDirectoryAndNoJavaHomeIsAlsoClear(@TempDir Path dir) throws Exception {
         String[] r = launch(dir, null, "doctor");
         assertEquals("2", r[0], r[1]);
-        assertTrue(r[1].contains("no JDK >= 22 found"), r[1]);
+        assertTrue(r[1].contains("no JDK >= 25 found"), r[1]);
         assertTrue(r[1].contains("Install one"), r[1]);
+    }
+
+    @Test
+    void javaHomePrintsTheNewestSuitableJdk(@TempDir Path dir) throws Exception {
+        fakeJdk(dir, "jdk-17", 17);
+        fakeJdk(dir, "jdk-25", 25);
+        Path newest = fakeJdk(dir, "jdk-26", 26);
+        String[] r = launch(dir, null, "java-home");
+        assertEquals("0", r[0], r[1]);
+        assertEquals(newest.toString(), r[1].strip());
     }
 }
