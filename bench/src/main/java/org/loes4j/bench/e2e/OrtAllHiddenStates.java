@@ -1,13 +1,10 @@
 package org.loes4j.bench.e2e;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,14 +15,15 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import org.loes4j.encoders.bert.TokenBatch;
+import org.loes4j.encoders.onnx.ExposedOutputs;
 
 /**
  * ONNX Runtime on a BERT ONNX file with every hidden state exposed (the peer of loes4j's encoder). The
  * exported graph declares only {@code last_hidden_state}; one more {@code ModelProto.graph} (field 7) holding
  * only {@code GraphProto.output} entries (field 12, a {@code ValueInfoProto} per intermediate LayerNorm output,
  * float) is appended to the model bytes, and protobuf merges it into the graph, so one run returns the
- * embedding output and every block's output. The same approach as the encoders module's test reference
- * (test scope there, so not reachable from here).
+ * embedding output and every block's output ({@link ExposedOutputs}, shared with the encoders module's test
+ * reference).
  */
 final class OrtAllHiddenStates implements AutoCloseable {
     private final OrtEnvironment env;
@@ -38,24 +36,13 @@ final class OrtAllHiddenStates implements AutoCloseable {
      * @param intraOpThreads ONNX Runtime's intra-op thread count
      */
     OrtAllHiddenStates(Path onnx, int layers, int intraOpThreads) throws IOException, OrtException {
-        stateNames = new ArrayList<>();
-        stateNames.add("/embeddings/LayerNorm/Add_1_output_0");
-        for (int i = 0; i < layers - 1; i++) {
-            stateNames.add("/encoder/layer." + i + "/output/LayerNorm/Add_1_output_0");
-        }
-        stateNames.add("last_hidden_state");
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        bytes.write(Files.readAllBytes(onnx));
-        ByteArrayOutputStream graph = new ByteArrayOutputStream();
-        for (String name : stateNames.subList(0, layers)) {
-            field(graph, 12, floatValueInfo(name));
-        }
-        field(bytes, 7, graph.toByteArray());
+        stateNames = ExposedOutputs.bertHiddenStates(layers);
+        byte[] model = ExposedOutputs.withFloatOutputs(Files.readAllBytes(onnx), stateNames.subList(0, layers));
         env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(intraOpThreads);
             options.setInterOpNumThreads(1);
-            session = env.createSession(bytes.toByteArray(), options);
+            session = env.createSession(model, options);
         }
     }
 
@@ -101,34 +88,6 @@ final class OrtAllHiddenStates implements AutoCloseable {
         float[] out = new float[fb.remaining()];
         fb.get(out);
         return out;
-    }
-
-    /** ValueInfoProto{name, type: TypeProto{tensor_type: Tensor{elem_type: FLOAT (1)}}}. */
-    private static byte[] floatValueInfo(String name) {
-        ByteArrayOutputStream tensorType = new ByteArrayOutputStream();
-        tensorType.write(0x08);
-        tensorType.write(1);
-        ByteArrayOutputStream type = new ByteArrayOutputStream();
-        field(type, 1, tensorType.toByteArray());
-        ByteArrayOutputStream vi = new ByteArrayOutputStream();
-        field(vi, 1, name.getBytes(StandardCharsets.UTF_8));
-        field(vi, 2, type.toByteArray());
-        return vi.toByteArray();
-    }
-
-    /** A length-delimited protobuf field (wire type 2). */
-    private static void field(ByteArrayOutputStream out, int number, byte[] payload) {
-        varint(out, ((long) number << 3) | 2);
-        varint(out, payload.length);
-        out.writeBytes(payload);
-    }
-
-    private static void varint(ByteArrayOutputStream out, long v) {
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
     }
 
     @Override

@@ -5,22 +5,20 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.loes4j.encoders.onnx.ExposedOutputs;
+
 /**
- * ONNX Runtime on the same model file with every hidden state exposed: one more {@code ModelProto.graph}
- * (field 7) holding only {@code GraphProto.output} entries (field 12) is appended to the model bytes;
- * protobuf merges it into the graph, so the runtime returns the intermediate LayerNorm outputs too.
+ * ONNX Runtime on the same model file with every hidden state exposed ({@link ExposedOutputs}), so the
+ * runtime returns the intermediate LayerNorm outputs too.
  */
 final class OnnxRuntimeReference implements AutoCloseable {
     private final OrtEnvironment env;
@@ -28,51 +26,13 @@ final class OnnxRuntimeReference implements AutoCloseable {
     private final List<String> stateNames;
 
     OnnxRuntimeReference(Path onnx, int layers) throws IOException, OrtException {
-        stateNames = new ArrayList<>();
-        stateNames.add("/embeddings/LayerNorm/Add_1_output_0");
-        for (int i = 0; i < layers - 1; i++) {
-            stateNames.add("/encoder/layer." + i + "/output/LayerNorm/Add_1_output_0");
-        }
-        stateNames.add("last_hidden_state");
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        bytes.write(Files.readAllBytes(onnx));
-        ByteArrayOutputStream graph = new ByteArrayOutputStream();
-        for (String name : stateNames.subList(0, layers)) {
-            field(graph, 12, valueInfo(name));
-        }
-        field(bytes, 7, graph.toByteArray());
+        stateNames = ExposedOutputs.bertHiddenStates(layers);
+        byte[] model = ExposedOutputs.withFloatOutputs(Files.readAllBytes(onnx), stateNames.subList(0, layers));
         env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(2);
-            session = env.createSession(bytes.toByteArray(), options);
+            session = env.createSession(model, options);
         }
-    }
-
-    /** ValueInfoProto{name, type: TypeProto{tensor_type: Tensor{elem_type: FLOAT}}}. */
-    private static byte[] valueInfo(String name) throws IOException {
-        ByteArrayOutputStream tensorType = new ByteArrayOutputStream();
-        tensorType.write(0x08);
-        tensorType.write(1);
-        ByteArrayOutputStream type = new ByteArrayOutputStream();
-        field(type, 1, tensorType.toByteArray());
-        ByteArrayOutputStream vi = new ByteArrayOutputStream();
-        field(vi, 1, name.getBytes(StandardCharsets.UTF_8));
-        field(vi, 2, type.toByteArray());
-        return vi.toByteArray();
-    }
-
-    private static void field(ByteArrayOutputStream out, int number, byte[] payload) {
-        varint(out, ((long) number << 3) | 2);
-        varint(out, payload.length);
-        out.writeBytes(payload);
-    }
-
-    private static void varint(ByteArrayOutputStream out, long v) {
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
     }
 
     /** Hidden states [state][b][s][j] of a right-padded batch. */
