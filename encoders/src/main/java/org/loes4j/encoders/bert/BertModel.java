@@ -1,13 +1,13 @@
 package org.loes4j.encoders.bert;
 
-import java.util.function.IntConsumer;
 import org.loes4j.linalg.FMatrix;
 import org.loes4j.linalg.Linalg;
 import org.loes4j.linalg.Transpose;
 import org.loes4j.linalg.concurrent.LinalgExecutor;
 
 /**
- * A BERT encoder's forward pass in float32, every matrix product through {@link Linalg#gemm}.
+ * A BERT encoder's forward pass in float32: the linear maps through {@link Linalg#gemm}, the per-head
+ * attention products through {@link AttentionKernel}.
  *
  * <p>For a batch of B sequences padded to S (T = B S rows, width d, h heads of width d/h):
  * <pre>
@@ -26,11 +26,10 @@ import org.loes4j.linalg.concurrent.LinalgExecutor;
  * <p>Instances are immutable and thread-safe; each {@link #forward} call allocates its own work buffers.
  */
 public final class BertModel {
-    /**
-     * Per-head products (S x S x d/h multiply-adds) from which heads run one after another, each GEMM
-     * parallel inside, instead of heads in parallel: the GEMM's own threshold for going parallel (2^21).
-     */
-    private static final long LARGE_HEAD_MACS = 1L << 21;
+    /** Scores, softmax and weighted values of one (sample, head): Vector API when available. */
+    private static final AttentionKernel ATTENTION = AttentionKernel.preferred();
+    /** Per-thread work space of {@link #ATTENTION}, grown on demand and reused across calls. */
+    private static final ThreadLocal<float[][]> ATTENTION_SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
     /** Rows per task when element-wise steps (LayerNorm, GELU, bias) are spread over threads. */
     private static final int ROWS_PER_TASK = 32;
 
@@ -189,8 +188,9 @@ public final class BertModel {
     }
 
     /**
-     * Scaled dot-product attention per sample and head, on strided views of the fused Q|K|V rows:
-     * {@code context[b, :, head j] = softmax(Q K^T / sqrt(dh)) V} over the sample's real keys.
+     * Scaled dot-product attention per sample and head, on strided head slices of the fused Q|K|V rows:
+     * {@code context[b, :, head j] = softmax(Q K^T / sqrt(dh)) V} over the sample's real keys
+     * ({@link AttentionKernel}); the (sample, head) pairs are spread over the library's threads.
      */
     private void selfAttention(TokenBatch batch, FMatrix qkv, FMatrix context) {
         int s = batch.seqLen();
@@ -201,31 +201,25 @@ public final class BertModel {
         float[] qkvData = qkv.data();
         float[] ctxData = context.data();
         int[] lengths = batch.lengths();
-        IntConsumer head = task -> {
+        int rowStride = 3 * d;
+        LinalgExecutor.parallelFor(batch.size() * heads, task -> {
             int b = task / heads;
             int j = task % heads;
             int len = lengths[b];
-            int base = b * s * 3 * d;
-            FMatrix q = new FMatrix(qkvData, base + j * dh, s, dh, 3 * d);
-            FMatrix k = new FMatrix(qkvData, base + d + j * dh, len, dh, 3 * d);
-            FMatrix v = new FMatrix(qkvData, base + 2 * d + j * dh, len, dh, 3 * d);
-            FMatrix scores = FMatrix.zeros(s, len);
-            linalg.gemm(Transpose.NO, Transpose.YES, scale, q, k, 0f, scores);
-            softmaxRows(scores.data(), s, len);
-            FMatrix out = new FMatrix(ctxData, b * s * d + j * dh, s, dh, d);
-            linalg.gemm(Transpose.NO, Transpose.NO, 1f, scores, v, 0f, out);
-        };
-        int tasks = batch.size() * heads;
-        if ((long) s * s * dh < LARGE_HEAD_MACS) {
-            LinalgExecutor.parallelFor(tasks, head);
-        } else {
-            // Long sequences: each head's products are big enough for the GEMM to spread over the threads
-            // itself; nesting them inside a parallel loop over heads would make the calling thread wait on
-            // pool tasks queued behind that loop.
-            for (int task = 0; task < tasks; task++) {
-                head.accept(task);
-            }
+            int q = b * s * rowStride + j * dh;
+            float[] scratch = scratch(ATTENTION.scratchLength(len, dh));
+            ATTENTION.attend(qkvData, q, q + d, q + 2 * d, rowStride, s, len, dh, scale,
+                    ctxData, b * s * d + j * dh, d, scratch);
+        });
+    }
+
+    /** This thread's attention scratch array, grown to at least n floats. */
+    private static float[] scratch(int n) {
+        float[][] holder = ATTENTION_SCRATCH.get();
+        if (holder[0].length < n) {
+            holder[0] = new float[n];
         }
+        return holder[0];
     }
 
     /** {@code x = LayerNorm(x + residual)}, row by row, in place in x. */
@@ -273,27 +267,6 @@ public final class BertModel {
             float m = (float) mean;
             for (int j = 0; j < d; j++) {
                 a[o + j] = (a[o + j] - m) * inv * gamma[j] + beta[j];
-            }
-        }
-    }
-
-    /** Row-wise softmax of a contiguous rows x cols array, in place; max-shifted for stability. */
-    private static void softmaxRows(float[] a, int rows, int cols) {
-        for (int i = 0; i < rows; i++) {
-            int o = i * cols;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < cols; j++) {
-                max = Math.max(max, a[o + j]);
-            }
-            float sum = 0;
-            for (int j = 0; j < cols; j++) {
-                float e = (float) Math.exp(a[o + j] - max);
-                a[o + j] = e;
-                sum += e;
-            }
-            float inv = 1f / sum;
-            for (int j = 0; j < cols; j++) {
-                a[o + j] *= inv;
             }
         }
     }
