@@ -1,5 +1,8 @@
 package org.loes4j.encoders.bert;
 
+import org.loes4j.linalg.Backends;
+import org.loes4j.linalg.spi.Backend;
+
 /**
  * Scaled dot-product attention of one sample and one head, on strided head slices of fused rows:
  * <pre>
@@ -16,9 +19,18 @@ package org.loes4j.encoders.bert;
  * space, so a kernel allocates nothing.
  */
 interface AttentionKernel {
-    /** The Vector API kernel when {@code jdk.incubator.vector} is in the boot layer, else the scalar one. */
-    static AttentionKernel preferred() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+    /**
+     * The kernel that follows the linalg backend choice: the scalar twin when the chain's chosen backend is
+     * the scalar reference ({@code --backend scalar} means "reference code everywhere"), else the Vector API
+     * kernel when the vector backend is available in this JVM (its own availability probe decides), else
+     * the scalar twin.
+     */
+    static AttentionKernel forBackends(Backends backends) {
+        if (backends.chosen().name().equals("scalar")) {
+            return ScalarAttentionKernel.INSTANCE;
+        }
+        Backend vector = backends.find("vector");
+        if (vector != null && vector.availability().available()) {
             return VectorAttentionKernel.INSTANCE;
         }
         return ScalarAttentionKernel.INSTANCE;

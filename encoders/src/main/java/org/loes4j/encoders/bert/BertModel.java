@@ -27,8 +27,7 @@ import org.loes4j.linalg.concurrent.LinalgExecutor;
  */
 public final class BertModel {
     /** Scores, softmax and weighted values of one (sample, head): Vector API when available. */
-    private static final AttentionKernel ATTENTION = AttentionKernel.preferred();
-    /** Per-thread work space of {@link #ATTENTION}, grown on demand and reused across calls. */
+    /** Per-thread work space of the attention kernel, grown on demand and reused across calls. */
     private static final ThreadLocal<float[][]> ATTENTION_SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
     /** Rows per task when element-wise steps (LayerNorm, GELU, bias) are spread over threads. */
     private static final int ROWS_PER_TASK = 32;
@@ -36,6 +35,7 @@ public final class BertModel {
     private final BertWeights weights;
     private final BertConfig config;
     private final Linalg linalg;
+    private final AttentionKernel attention;
 
     public BertModel(BertWeights weights, Linalg linalg) {
         if (weights == null) {
@@ -47,6 +47,7 @@ public final class BertModel {
         this.weights = weights;
         this.config = weights.config();
         this.linalg = linalg;
+        this.attention = AttentionKernel.forBackends(linalg.backends());
     }
 
     public BertConfig config() {
@@ -207,8 +208,8 @@ public final class BertModel {
             int j = task % heads;
             int len = lengths[b];
             int q = b * s * rowStride + j * dh;
-            float[] scratch = scratch(ATTENTION.scratchLength(len, dh));
-            ATTENTION.attend(qkvData, q, q + d, q + 2 * d, rowStride, s, len, dh, scale,
+            float[] scratch = scratch(attention.scratchLength(len, dh));
+            attention.attend(qkvData, q, q + d, q + 2 * d, rowStride, s, len, dh, scale,
                     ctxData, b * s * d + j * dh, d, scratch);
         });
     }

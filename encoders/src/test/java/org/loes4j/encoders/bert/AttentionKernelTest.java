@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.loes4j.linalg.Backends;
 
 class AttentionKernelTest {
     /** Max |kernel - double-precision definition| / max |v| allowed for float32 kernels. */
@@ -87,8 +88,9 @@ class AttentionKernelTest {
     }
 
     @Test
-    void preferredKernelIsTheVectorOneWhenTheModuleIsPresent() {
-        assertSame(VectorAttentionKernel.INSTANCE, AttentionKernel.preferred());
+    void theKernelFollowsTheLinalgBackendChoice() {
+        assertSame(VectorAttentionKernel.INSTANCE, AttentionKernel.forBackends(Backends.of("vector")));
+        assertSame(ScalarAttentionKernel.INSTANCE, AttentionKernel.forBackends(Backends.of("scalar")));
     }
 
     @Test
