@@ -364,7 +364,7 @@ final class ExtractCommand implements Runnable {
             double s = (now - start) / 1e9;
             double rate = s > 0 ? tokens / s : 0;
             long eta = done > 0 ? Math.round(s * (total - done) / done) : 0;
-            err.printf("\r  %d/%d rows  %.0f tokens/s  ETA %dm%02ds   ", done, total, rate, eta / 60, eta % 60);
+            err.printf("\r  %d/%d rows  %.0f tokens/s  ETA %s   ", done, total, rate, ProgressText.duration(eta));
             err.flush();
         }
 

@@ -34,7 +34,7 @@ final class ProgressBar implements ProgressListener {
         double eta = p.elapsedSeconds() / p.globalStep() * (p.totalSteps() - p.globalStep());
         String line = String.format(Locale.ROOT, "epoch %d/%d [%s%s] step %d/%d loss %.4f%s ETA %s", p.epoch(),
                 p.epochs(), "#".repeat(filled), "-".repeat(WIDTH - filled), p.step(), p.stepsPerEpoch(), p.loss(),
-                lastMetric, duration(eta));
+                lastMetric, ProgressText.duration(eta));
         draw(line);
     }
 
@@ -54,10 +54,5 @@ final class ProgressBar implements ProgressListener {
         err.print("\r" + line + pad);
         err.flush();
         drawnLength = line.length();
-    }
-
-    static String duration(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 3600 ? (s / 3600) + "h" + (s % 3600 / 60) + "m" : s >= 60 ? (s / 60) + "m" + (s % 60) + "s" : s + "s";
     }
 }

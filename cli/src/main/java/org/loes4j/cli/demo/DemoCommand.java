@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import org.loes4j.linalg.io.FileDigests;
 import org.loes4j.cli.CommonOptions;
+import org.loes4j.cli.ProgressText;
 import org.loes4j.encoders.KnownModel;
 import org.loes4j.encoders.PooledHiddenStates;
 import org.loes4j.encoders.Pooling;
@@ -23,6 +23,7 @@ import org.loes4j.linalg.DMatrix;
 import org.loes4j.linalg.FMatrix;
 import org.loes4j.linalg.LibraryInfo;
 import org.loes4j.linalg.Linalg;
+import org.loes4j.linalg.io.FileDigests;
 import org.loes4j.selection.Loes;
 import org.loes4j.selection.LoesOptions;
 import org.loes4j.selection.SelectionResult;

@@ -1,14 +1,14 @@
-package org.loes4j.cli.demo;
+package org.loes4j.cli;
 
 import java.util.Locale;
 
-/** Human-readable durations for progress lines. */
-final class ProgressText {
+/** Human-readable durations for the progress lines of every command. */
+public final class ProgressText {
     private ProgressText() {
     }
 
     /** {@code 45s}, {@code 2m05s}, {@code 1h02m}; non-finite or negative input reads {@code ?}. */
-    static String duration(double seconds) {
+    public static String duration(double seconds) {
         if (!Double.isFinite(seconds) || seconds < 0) {
             return "?";
         }

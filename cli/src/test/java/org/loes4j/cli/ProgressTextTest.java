@@ -1,4 +1,4 @@
-package org.loes4j.cli.demo;
+package org.loes4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
