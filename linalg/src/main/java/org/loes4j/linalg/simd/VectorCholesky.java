@@ -10,6 +10,7 @@ import org.loes4j.linalg.NotPositiveDefiniteException;
 import org.loes4j.linalg.Transpose;
 import org.loes4j.linalg.concurrent.LinalgExecutor;
 import org.loes4j.linalg.spi.CholeskyKernel;
+import org.loes4j.linalg.spi.GemmKernel;
 import org.loes4j.linalg.spi.GramKernel;
 
 /**
@@ -28,6 +29,10 @@ import org.loes4j.linalg.spi.GramKernel;
  * substitution runs on strips of columns ({@code B_i -= L_ik B_k} as SIMD axpys kept in registers),
  * strips split over the executor; with fewer columns than vector lanes each column is solved as a
  * contiguous vector (dot products of rows of L going forward, axpys of rows of L going back).
+ * With a GEMM kernel and more than {@link #TRSM_BLOCK} rows the solve is blocked: each diagonal block of
+ * {@link #TRSM_BLOCK} rows is solved by the strips above, then the rows still to solve are updated with
+ * one GEMM ({@code B_after -= L_after,k X_k} going forward, {@code B_before -= L_k,beforeT X_k} going
+ * back), so all but a {@code TRSM_BLOCK / n} share of the multiply-adds run in the packed GEMM engine.
  *
  * <p>Float32 twins accumulate in float32, as LAPACK's spotrf does.
  */
@@ -48,12 +53,31 @@ final class VectorCholesky implements CholeskyKernel {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
+    /**
+     * Rows per diagonal block of the blocked triangular solve: the factorisation's {@link #BLOCK}, so the
+     * GEMM updates have the inner dimension the packed engine was tuned on; the effect is measured end to
+     * end in bench/RESULTS.md (LOES selection, whose orthogonalisation solves against up to 4 x 768 columns).
+     */
+    static final int TRSM_BLOCK = 128;
+
     /** The vector backend's Gram kernel when it has one, else null (use this class's own update). */
     private final GramKernel gram;
 
+    /** The vector backend's GEMM kernel when it has one, else null (triangular solves by strips only). */
+    private final GemmKernel gemm;
+
     /** A kernel that updates the trailing matrix with {@code gram}, or with its own loops when null. */
     VectorCholesky(GramKernel gram) {
+        this(gram, null);
+    }
+
+    /**
+     * As {@link #VectorCholesky(GramKernel)}; triangular solves with more than {@link #TRSM_BLOCK} rows are
+     * blocked around {@code gemm} when it is not null.
+     */
+    VectorCholesky(GramKernel gram, GemmKernel gemm) {
         this.gram = gram;
+        this.gemm = gemm;
     }
 
     /**
@@ -66,7 +90,8 @@ final class VectorCholesky implements CholeskyKernel {
     }
 
     private static final class Holder {
-        static final VectorCholesky INSTANCE = new VectorCholesky(new VectorBackend().kernel(GramKernel.class));
+        static final VectorCholesky INSTANCE = new VectorCholesky(new VectorBackend().kernel(GramKernel.class),
+                new VectorBackend().kernel(GemmKernel.class));
     }
 
 
@@ -287,6 +312,38 @@ final class VectorCholesky implements CholeskyKernel {
             }
             return;
         }
+        if (gemm == null || n <= TRSM_BLOCK) {
+            dtrsmStrips(trans, l, b);
+            return;
+        }
+        if (trans == Transpose.NO) {
+            for (int k0 = 0; k0 < n; k0 += TRSM_BLOCK) {
+                int kb = Math.min(TRSM_BLOCK, n - k0);
+                DMatrix xk = b.view(k0, 0, kb, m);
+                dtrsmStrips(trans, l.view(k0, k0, kb, kb), xk);
+                int rest = n - k0 - kb;
+                if (rest > 0) {
+                    gemm.dgemm(Transpose.NO, Transpose.NO, -1.0, l.view(k0 + kb, k0, rest, kb), xk, 1.0,
+                            b.view(k0 + kb, 0, rest, m));
+                }
+            }
+        } else {
+            for (int k0 = (n - 1) / TRSM_BLOCK * TRSM_BLOCK; k0 >= 0; k0 -= TRSM_BLOCK) {
+                int kb = Math.min(TRSM_BLOCK, n - k0);
+                DMatrix xk = b.view(k0, 0, kb, m);
+                dtrsmStrips(trans, l.view(k0, k0, kb, kb), xk);
+                if (k0 > 0) {
+                    gemm.dgemm(Transpose.YES, Transpose.NO, -1.0, l.view(k0, 0, kb, k0), xk, 1.0,
+                            b.view(0, 0, k0, m));
+                }
+            }
+        }
+    }
+
+    /** The unblocked solve by column strips, split over the executor when large enough. */
+    private static void dtrsmStrips(Transpose trans, DMatrix l, DMatrix b) {
+        int n = l.rows();
+        int m = b.cols();
         int strip = 4 * D.length();
         int strips = (m + strip - 1) / strip;
         int tasks = LinalgExecutor.threads();
@@ -622,6 +679,38 @@ final class VectorCholesky implements CholeskyKernel {
             }
             return;
         }
+        if (gemm == null || n <= TRSM_BLOCK) {
+            strsmStrips(trans, l, b);
+            return;
+        }
+        if (trans == Transpose.NO) {
+            for (int k0 = 0; k0 < n; k0 += TRSM_BLOCK) {
+                int kb = Math.min(TRSM_BLOCK, n - k0);
+                FMatrix xk = b.view(k0, 0, kb, m);
+                strsmStrips(trans, l.view(k0, k0, kb, kb), xk);
+                int rest = n - k0 - kb;
+                if (rest > 0) {
+                    gemm.sgemm(Transpose.NO, Transpose.NO, -1f, l.view(k0 + kb, k0, rest, kb), xk, 1f,
+                            b.view(k0 + kb, 0, rest, m));
+                }
+            }
+        } else {
+            for (int k0 = (n - 1) / TRSM_BLOCK * TRSM_BLOCK; k0 >= 0; k0 -= TRSM_BLOCK) {
+                int kb = Math.min(TRSM_BLOCK, n - k0);
+                FMatrix xk = b.view(k0, 0, kb, m);
+                strsmStrips(trans, l.view(k0, k0, kb, kb), xk);
+                if (k0 > 0) {
+                    gemm.sgemm(Transpose.YES, Transpose.NO, -1f, l.view(k0, 0, kb, k0), xk, 1f,
+                            b.view(0, 0, k0, m));
+                }
+            }
+        }
+    }
+
+    /** The unblocked solve by column strips, split over the executor when large enough. */
+    private static void strsmStrips(Transpose trans, FMatrix l, FMatrix b) {
+        int n = l.rows();
+        int m = b.cols();
         int strip = 4 * F.length();
         int strips = (m + strip - 1) / strip;
         int tasks = LinalgExecutor.threads();

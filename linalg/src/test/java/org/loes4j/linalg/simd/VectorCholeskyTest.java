@@ -18,6 +18,7 @@ import org.loes4j.linalg.Transpose;
 import org.loes4j.linalg.decomp.CholeskyTestSupport;
 import org.loes4j.linalg.scalar.ScalarBackend;
 import org.loes4j.linalg.spi.CholeskyKernel;
+import org.loes4j.linalg.spi.GemmKernel;
 import org.loes4j.linalg.spi.GramKernel;
 
 /**
@@ -181,6 +182,40 @@ class VectorCholeskyTest {
             DMatrix xv = b.copy();
             OWN_LOOPS.dtrsm(trans, l, xv);
             assertTrue(maxDiff(xs, xv) <= TOL64 * maxAbs(xs), trans.toString());
+        }
+    }
+
+    /**
+     * Blocked solves (n above {@link VectorCholesky#TRSM_BLOCK}: diagonal blocks by strips, the rest by
+     * GEMM) against the scalar twin, with a ragged last block, B as a strided view, both precisions.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {4, 8, 33, 200})
+    void blockedTriangularSolveMatchesScalarTwin(int m) {
+        CholeskyKernel blocked = new VectorCholesky(null, new VectorBackend().kernel(GemmKernel.class));
+        int n = 2 * VectorCholesky.TRSM_BLOCK + 45;
+        SplittableRandom rng = new SplittableRandom(79 + m);
+        DMatrix l = CholeskyTestSupport.spd(n, rng);
+        SCALAR.dpotrf(l);
+        DMatrix b = DMatrix.random(n, m, rng);
+        for (Transpose trans : Transpose.values()) {
+            DMatrix xs = b.copy();
+            SCALAR.dtrsm(trans, l, xs);
+            DMatrix holder = DMatrix.zeros(n + 3, m + 5);
+            holder.fill(-3.0);
+            DMatrix xv = holder.view(2, 1, n, m);
+            xv.copyFrom(b);
+            blocked.dtrsm(trans, l, xv);
+            assertTrue(maxDiff(xs, xv) <= TOL64 * maxAbs(xs), trans + " m=" + m + ": " + maxDiff(xs, xv));
+            assertEquals(-3.0, holder.get(0, 0), 0.0, "outside the view untouched");
+            assertEquals(-3.0, holder.get(n + 2, m + 4), 0.0, "outside the view untouched");
+            assertEquals(-3.0, holder.get(5, m + 1), 0.0, "outside the view untouched");
+
+            FMatrix fs = b.toFMatrix();
+            SCALAR.strsm(trans, l.toFMatrix(), fs);
+            FMatrix fv = b.toFMatrix();
+            blocked.strsm(trans, l.toFMatrix(), fv);
+            assertTrue(maxDiff(widen(fs), widen(fv)) <= TOL32 * maxAbs(widen(fs)), "float32 " + trans + " m=" + m);
         }
     }
 }

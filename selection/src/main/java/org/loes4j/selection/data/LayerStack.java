@@ -9,6 +9,7 @@ import java.util.List;
 import org.loes4j.linalg.DMatrix;
 import org.loes4j.linalg.Precision;
 import org.loes4j.linalg.SegmentMatrix;
+import org.loes4j.linalg.concurrent.LinalgExecutor;
 
 /**
  * The candidate layers of one encoder: L matrices of N x d pooled vectors (same N and d), each a view
@@ -19,6 +20,8 @@ import org.loes4j.linalg.SegmentMatrix;
 public final class LayerStack {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final List<SegmentMatrix> segments;
     private final List<DMatrix> heap;
@@ -164,48 +167,140 @@ public final class LayerStack {
         }
     }
 
+    /** Rows per task of {@link #checkFinite()}: large enough that the executor hand-off is negligible. */
+    static final int FINITE_ROWS_PER_TASK = 256;
+
     /**
-     * Checks that every value of every layer (all rows) is finite.
+     * Checks that every value of every layer (all rows) is finite. Rows are scanned in chunks spread over
+     * the library's threads (for an (N, L, d) file a chunk of rows is one contiguous stretch of the file);
+     * a value is non-finite when its exponent bits are all ones, tested on the raw bits with an integer
+     * OR-reduction the JIT vectorises. The value reported is the first in (layer position, row, column)
+     * order, whatever the thread count.
      *
      * @throws IllegalArgumentException naming the first non-finite value: layer, row, column and value
      */
     public void checkFinite() {
+        int tasks = (rows + FINITE_ROWS_PER_TASK - 1) / FINITE_ROWS_PER_TASK;
+        // firstBad[t] = l * rows + i of the first non-finite row of task t, or Long.MAX_VALUE.
+        long[] firstBad = new long[tasks];
+        if (readableFromAnyThread()) {
+            LinalgExecutor.parallelFor(tasks, t -> firstBad[t] = scanFinite(t * FINITE_ROWS_PER_TASK,
+                    Math.min(rows, (t + 1) * FINITE_ROWS_PER_TASK)));
+        } else {
+            for (int t = 0; t < tasks; t++) {
+                firstBad[t] = scanFinite(t * FINITE_ROWS_PER_TASK, Math.min(rows, (t + 1) * FINITE_ROWS_PER_TASK));
+            }
+        }
+        long first = Long.MAX_VALUE;
+        for (long f : firstBad) {
+            first = Math.min(first, f);
+        }
+        if (first == Long.MAX_VALUE) {
+            return;
+        }
+        int l = (int) (first / rows);
+        int i = (int) (first % rows);
         double[] row = new double[dim];
-        float[] frow = new float[dim];
-        for (int l = 0; l < indices.length; l++) {
-            SegmentMatrix src = segments == null ? null : segments.get(l);
-            boolean f32 = src != null && src.precision() == Precision.FLOAT32;
-            for (int i = 0; i < rows; i++) {
-                // x - x is 0 for finite x and NaN otherwise: one branch per row, not per value.
-                double probe = 0;
-                if (f32) {
-                    long a = src.byteOffset() + (long) i * src.stride() * 4L;
-                    MemorySegment.copy(src.segment(), F32, a, frow, 0, dim);
-                    for (int j = 0; j < dim; j++) {
-                        probe += frow[j] - frow[j];
-                    }
+        if (heap != null) {
+            DMatrix m = heap.get(l);
+            System.arraycopy(m.data(), m.index(i, 0), row, 0, dim);
+        } else {
+            readRow(segments.get(l), i, row);
+        }
+        for (int j = 0; j < dim; j++) {
+            if (!Double.isFinite(row[j])) {
+                throw new IllegalArgumentException("embeddings: " + row[j] + " at layer " + indices[l]
+                        + ", row " + i + ", column " + j);
+            }
+        }
+        throw new IllegalStateException("layer " + indices[l] + ", row " + i + " was flagged non-finite but reads finite");
+    }
+
+    /**
+     * False when a layer lives in a thread-confined memory segment (an {@code Arena.ofConfined()} mapping),
+     * which only the calling thread may read: then the scan stays on the calling thread.
+     */
+    private boolean readableFromAnyThread() {
+        if (segments == null) {
+            return true;
+        }
+        Thread other = Thread.ofVirtual().unstarted(() -> { });
+        for (SegmentMatrix m : segments) {
+            if (!m.segment().isAccessibleBy(other)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code l * rows + i} of the first (by layer position, then row) non-finite row in rows [r0, r1), or MAX_VALUE. */
+    private long scanFinite(int r0, int r1) {
+        long first = Long.MAX_VALUE;
+        int[] bits32 = null;
+        long[] bits64 = null;
+        for (int i = r0; i < r1; i++) {
+            for (int l = 0; l < indices.length; l++) {
+                long at = (long) l * rows + i;
+                if (at >= first) {
+                    break;
+                }
+                boolean finite;
+                if (heap != null) {
+                    DMatrix m = heap.get(l);
+                    finite = allFinite(m.data(), m.index(i, 0), dim);
                 } else {
-                    if (src == null) {
-                        DMatrix m = heap.get(l);
-                        System.arraycopy(m.data(), m.index(i, 0), row, 0, dim);
+                    SegmentMatrix src = segments.get(l);
+                    long a = src.byteOffset() + (long) i * src.stride() * src.precision().bytes();
+                    if (src.precision() == Precision.FLOAT32) {
+                        if (bits32 == null) {
+                            bits32 = new int[dim];
+                        }
+                        MemorySegment.copy(src.segment(), I32, a, bits32, 0, dim);
+                        finite = allFinite(bits32);
                     } else {
-                        readRow(src, i, row);
-                    }
-                    for (int j = 0; j < dim; j++) {
-                        probe += row[j] - row[j];
+                        if (bits64 == null) {
+                            bits64 = new long[dim];
+                        }
+                        MemorySegment.copy(src.segment(), I64, a, bits64, 0, dim);
+                        finite = allFinite(bits64);
                     }
                 }
-                if (probe != 0 || Double.isNaN(probe)) {
-                    for (int j = 0; j < dim; j++) {
-                        double v = f32 ? frow[j] : row[j];
-                        if (!Double.isFinite(v)) {
-                            throw new IllegalArgumentException("embeddings: " + v + " at layer " + indices[l]
-                                    + ", row " + i + ", column " + j);
-                        }
-                    }
+                if (!finite) {
+                    first = at;
                 }
             }
         }
+        return first;
+    }
+
+    /**
+     * True when no float32 bit pattern has an all-ones exponent (Inf or NaN): with {@code e = bits & 0x7f800000},
+     * {@code e + 0x00800000} reaches the sign bit exactly when e is all ones.
+     */
+    static boolean allFinite(int[] bits) {
+        int acc = 0;
+        for (int b : bits) {
+            acc |= (b & 0x7f800000) + 0x00800000;
+        }
+        return acc >= 0;
+    }
+
+    /** The float64 twin of {@link #allFinite(int[])}: exponent mask 0x7ff0..., carry 0x0010.... */
+    static boolean allFinite(long[] bits) {
+        long acc = 0;
+        for (long b : bits) {
+            acc |= (b & 0x7ff0000000000000L) + 0x0010000000000000L;
+        }
+        return acc >= 0;
+    }
+
+    private static boolean allFinite(double[] x, int from, int n) {
+        for (int j = from; j < from + n; j++) {
+            if (!Double.isFinite(x[j])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void readRow(SegmentMatrix src, int i, double[] row) {

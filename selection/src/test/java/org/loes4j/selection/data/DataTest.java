@@ -13,6 +13,8 @@ import java.nio.ByteOrder;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.loes4j.linalg.DMatrix;
 import org.loes4j.linalg.Precision;
 import org.loes4j.linalg.SegmentMatrix;
@@ -81,6 +83,65 @@ class DataTest {
             DMatrix rows = mapped.load(1, new int[] {3, 1});
             assertTrue(Double.isNaN(rows.get(1, 2)));
             assertEquals(0.0, rows.get(0, 0));
+        }
+    }
+
+    /** The bit test against its definition (Float.isFinite / Double.isFinite) on every special pattern. */
+    @Test
+    void bitTestAgreesWithIsFinite() {
+        float[] floats = {0f, -0f, 1f, -1f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, Float.MAX_VALUE,
+            -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN,
+            Float.intBitsToFloat(0x7f800001), Float.intBitsToFloat(0xffffffff), Float.intBitsToFloat(0x7fc00000)};
+        for (float f : floats) {
+            for (int len : new int[] {1, 7, 64, 101}) {
+                int[] bits = new int[len];
+                bits[len / 2] = Float.floatToRawIntBits(f);
+                assertEquals(Float.isFinite(f), LayerStack.allFinite(bits), "float32 bits " + Integer.toHexString(bits[len / 2]));
+            }
+        }
+        double[] doubles = {0, -0.0, 1, Double.MIN_VALUE, Double.MIN_NORMAL, Double.MAX_VALUE, -Double.MAX_VALUE,
+            Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, Double.longBitsToDouble(0x7ff0000000000001L),
+            Double.longBitsToDouble(0xffffffffffffffffL)};
+        for (double v : doubles) {
+            for (int len : new int[] {1, 7, 64, 101}) {
+                long[] bits = new long[len];
+                bits[len - 1] = Double.doubleToRawLongBits(v);
+                assertEquals(Double.isFinite(v), LayerStack.allFinite(bits), "float64 " + v);
+            }
+        }
+    }
+
+    /**
+     * A float32 (N, L, d) stack spanning several scan chunks with two bad values: the one reported is the
+     * first in (layer, row, column) order, not the first in file order, whatever chunk finds it first.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void finitenessCheckReportsTheFirstByLayerThenRowAcrossChunks(boolean shared) {
+        int n = 3 * LayerStack.FINITE_ROWS_PER_TASK + 17;
+        int layers = 3;
+        int d = 11;
+        // A shared mapping is scanned by the library's threads, a confined one on the calling thread only.
+        try (Arena arena = shared ? Arena.ofShared() : Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(4L * n * layers * d);
+            ValueLayout.OfFloat f32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+            for (long i = 0; i < (long) n * layers * d; i++) {
+                seg.set(f32, 4 * i, (float) Math.sin(i));
+            }
+            List<SegmentMatrix> mats = new java.util.ArrayList<>();
+            for (int l = 0; l < layers; l++) {
+                mats.add(new SegmentMatrix(seg, 4L * l * d, Precision.FLOAT32, n, d, (long) layers * d));
+            }
+            LayerStack stack = LayerStack.ofSegments(mats, new int[] {4, 5, 6});
+            stack.checkFinite();
+            // Row 3 of layer position 2 comes first in the file; row n - 2 of layer position 1 comes first by layer.
+            seg.set(f32, 4L * ((3L * layers + 2) * d + 4), Float.NEGATIVE_INFINITY);
+            seg.set(f32, 4L * (((long) (n - 2) * layers + 1) * d + 9), Float.NaN);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, stack::checkFinite);
+            assertEquals("embeddings: NaN at layer 5, row " + (n - 2) + ", column 9", e.getMessage());
+            seg.set(f32, 4L * (((long) (n - 2) * layers + 1) * d + 9), 0f);
+            e = assertThrows(IllegalArgumentException.class, stack::checkFinite);
+            assertEquals("embeddings: -Infinity at layer 6, row 3, column 4", e.getMessage());
         }
     }
 
