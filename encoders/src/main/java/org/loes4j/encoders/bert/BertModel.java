@@ -24,7 +24,8 @@ import org.loes4j.linalg.concurrent.LinalgExecutor;
  * where Q_bj is the head-j column slice of sample b's rows. This equals the padded computation of the
  * reference implementation on every real position: its attention mask gives the padded keys weight 0,
  * and all other steps act on each row alone; the padded query rows it also computes are never read by
- * pooling, so they are skipped here (~30% of the work on length-sorted batches of real sentences).
+ * pooling, so they are skipped here (30% of the positions of the end-to-end benchmark's length-sorted
+ * batches of real sentences are padding).
  *
  * <p>Instances are immutable and thread-safe; each {@link #forward} call allocates its own work buffers.
  */
