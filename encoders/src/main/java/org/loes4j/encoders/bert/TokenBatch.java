@@ -41,7 +41,10 @@ public record TokenBatch(int size, int seqLen, int[] inputIds, int[] lengths) {
         }
     }
 
-    /** Total number of positions, padding included ({@code B * S}); the encoder computes only {@link #realTokens()} rows. */
+    /**
+     * Total number of positions, padding included ({@code B * S}); the encoder computes only
+     * {@link #realTokens()} rows.
+     */
     public int positions() {
         return size * seqLen;
     }
