@@ -26,9 +26,10 @@ import org.loes4j.linalg.io.Safetensors;
 /**
  * Texts in, every hidden state pooled per text out: tokenizer + BERT encoder.
  *
- * <p>{@link #encode} tokenises all texts, sorts them by token count (length bucketing, so a batch pads
- * to nearly its own length), runs batches of {@code batchSize} through {@link BertModel#forward}, pools
- * each hidden state as it is produced, and returns the results in input order.
+ * <p>{@link #encode} tokenises all texts, sorts them by token count (length bucketing, so a batch's
+ * padded id array is nearly its own size; the encoder itself computes real tokens only), runs batches of
+ * {@code batchSize} through {@link BertModel#forward}, pools each hidden state as it is produced, and
+ * returns the results in input order.
  *
  * <p>Hidden-state indexing: index 0 is the embedding output, index k the output of block k - 1;
  * {@link #stateNames()} names them ({@code embeddings}, {@code encoder.layer.0}, ...).
@@ -244,18 +245,22 @@ public final class TextEncoder {
         return new TokenBatch(members.length, s, ids, lengths);
     }
 
-    /** Writes hidden state k of each batch row into its sample's slot, for every requested pooling. */
+    /**
+     * Writes hidden state k of each sample of the batch into its slot, for every requested pooling: CLS =
+     * the sample's first packed row, mean = the average of its {@code len} packed rows
+     * ({@link org.loes4j.encoders.bert.HiddenStateSink}'s layout).
+     */
     private static void pool(FMatrix hidden, TokenBatch batch, int k, int[] members,
                              Map<Pooling, PooledHiddenStates> pooled) {
         float[] h = hidden.data();
         int d = hidden.cols();
-        int s = batch.seqLen();
+        int[] offsets = batch.rowOffsets();
         for (Map.Entry<Pooling, PooledHiddenStates> e : pooled.entrySet()) {
             PooledHiddenStates out = e.getValue();
             float[] o = out.data();
             for (int b = 0; b < members.length; b++) {
                 int dst = (members[b] * out.states() + k) * d;
-                int src = hidden.index(b * s, 0);
+                int src = hidden.index(offsets[b], 0);
                 if (e.getKey() == Pooling.CLS) {
                     System.arraycopy(h, src, o, dst, d);
                 } else {

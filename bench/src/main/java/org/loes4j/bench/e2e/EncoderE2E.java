@@ -36,7 +36,9 @@ import org.loes4j.linalg.io.Json;
  * with {@code -Dloes4j.threads=T}, ONNX Runtime with {@code T} intra-op threads (inter-op 1). In each, an
  * untimed warm-up of {@code --warmup-passes} passes over all batches (every batch shape is seen once: ONNX
  * Runtime plans memory per input shape, the JIT compiles loes4j's kernels) precedes {@code --passes} timed
- * passes; tokens/s = real (unpadded) tokens of a pass / the pass's median time.
+ * passes; tokens/s = real (unpadded) tokens of a pass / the pass's median time. The two do different amounts
+ * of work on the same batches: loes4j computes the real tokens only (packed rows, {@code TokenBatch.realTokens()}
+ * per batch), ONNX Runtime every padded position ({@code TokenBatch.positions()}); both counts are reported.
  * loes4j's stage split comes from {@link BertModel.StageTimes}. As a cross-check, each worker reports the
  * last hidden state's {@code [CLS]} row of the first sample, and the parent prints the largest relative
  * difference between the two implementations.
@@ -129,8 +131,9 @@ public final class EncoderE2E {
                         + "%d timed passes over all batches; tokens/s = real tokens per pass / median "
                         + "pass time. Encoder only: tokenising and pooling are outside the timing for both. ONNX Runtime: "
                         + "intra-op threads = T, inter-op 1, default session options otherwise (graph optimisations on, worker "
-                        + "threads spin while waiting: that costs it on a busy machine), outputs left in native memory; loes4j: -Dloes4j.threads=T, "
-                        + "hidden states handed to a sink that reads one value.",
+                        + "threads spin while waiting: that costs it on a busy machine), outputs left in native memory, computes "
+                        + "every padded position; loes4j: -Dloes4j.threads=T, computes the real tokens only (packed rows, no "
+                        + "padding), hidden states handed to a sink that reads one value.",
                 files.name(), files.weights().getFileName(), lines, sentences, first.get("realTokens"), first.get("batches"),
                 batch, first.get("paddedTokens"), first.get("hiddenStates"), warmupPasses, passes));
         List<List<String>> t = new ArrayList<>();
@@ -228,6 +231,7 @@ public final class EncoderE2E {
         m.put("batches", batches.size());
         m.put("realTokens", realTokens);
         m.put("paddedTokens", padded);
+        m.put("computedRows", impl.equals("loes4j") ? realTokens : padded);
         double[] passSeconds = new double[passes];
         if (impl.equals("loes4j")) {
             if (LinalgExecutor.threads() != threads) {
@@ -244,7 +248,7 @@ public final class EncoderE2E {
             model.forward(batches.getFirst(), (k, h, bb) -> {
                 if (k == states - 1) {
                     for (int j = 0; j < cls.length; j++) {
-                        cls[j] = h.get(0, j); // row 0: [CLS] of the first text of the first batch
+                        cls[j] = h.get(bb.rowOffset(0), j); // packed: [CLS] of the first text of the first batch
                     }
                 }
             });

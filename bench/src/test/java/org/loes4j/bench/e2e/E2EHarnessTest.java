@@ -77,6 +77,9 @@ class E2EHarnessTest {
             Map<?, ?> r = (Map<?, ?>) o;
             assertTrue(((Number) r.get("tokensPerSecond")).doubleValue() > 0, r.toString());
             assertEquals(13, ((Number) r.get("hiddenStates")).intValue(), "embeddings + 12 blocks");
+            String computed = "loes4j".equals(r.get("impl")) ? "realTokens" : "paddedTokens";
+            assertEquals(((Number) r.get(computed)).longValue(), ((Number) r.get("computedRows")).longValue(),
+                    r.get("impl") + " computes " + computed);
         }
         assertTrue(((Number) json.get("crossCheckMaxRelativeDifference")).doubleValue() < ENCODER_AGREEMENT);
         assertTrue(markdown("test-encoder-").contains("| threads | loes4j tokens/s | ONNX Runtime tokens/s"));

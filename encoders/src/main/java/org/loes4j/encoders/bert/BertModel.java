@@ -9,24 +9,27 @@ import org.loes4j.linalg.concurrent.LinalgExecutor;
  * A BERT encoder's forward pass in float32: the linear maps through {@link Linalg#gemm}, the per-head
  * attention products through {@link AttentionKernel}.
  *
- * <p>For a batch of B sequences padded to S (T = B S rows, width d, h heads of width d/h):
+ * <p>For a batch of B sequences of real lengths len_b (width d, h heads of width d/h), only the real
+ * tokens are computed: every per-token step runs on a packed matrix of T = sum_b len_b rows, sample b
+ * occupying rows [o_b, o_b + len_b) with o_b = len_0 + ... + len_{b-1} ({@link TokenBatch#rowOffset}):
  * <pre>
- *   H0 = LayerNorm(E_word[ids] + E_pos[s] + E_type[0])                         embeddings
+ *   H0[o_b + s] = LayerNorm(E_word[id_b,s] + E_pos[s] + E_type[0])                 embeddings, T x d
  *   for each block l = 1..L:
- *     [Q K V] = H W_qkv + b_qkv                                                 T x 3d
- *     per sample b, head j:  A = softmax(Q_bj K_bj^T / sqrt(d/h) + mask_b)       S x len_b
- *                            C_bj = A V_bj                                       S x d/h
- *     H' = LayerNorm(H + C W_o + b_o)                                           attention + residual
- *     H  = LayerNorm(H' + gelu(H' W_i + b_i) W_2 + b_2)                          FFN + residual
+ *     [Q K V] = H W_qkv + b_qkv                                                     T x 3d
+ *     per sample b, head j:  A = softmax(Q_bj K_bj^T / sqrt(d/h))                    len_b x len_b
+ *                            C_bj = A V_bj                                           len_b x d/h
+ *     H' = LayerNorm(H + C W_o + b_o)                                               attention + residual
+ *     H  = LayerNorm(H' + gelu(H' W_i + b_i) W_2 + b_2)                              FFN + residual
  * </pre>
- * The mask removes the padded keys of each sample (softmax over its first {@code len_b} keys only,
- * which is what adding a large negative number to the padded scores does). Padded query rows are
- * computed too, like the reference implementation, and are simply ignored by pooling.
+ * where Q_bj is the head-j column slice of sample b's rows. This equals the padded computation of the
+ * reference implementation on every real position: its attention mask gives the padded keys weight 0,
+ * and all other steps act on each row alone; the padded query rows it also computes are never read by
+ * pooling, so they are skipped here (30% of the positions of the end-to-end benchmark's length-sorted
+ * batches of real sentences are padding).
  *
  * <p>Instances are immutable and thread-safe; each {@link #forward} call allocates its own work buffers.
  */
 public final class BertModel {
-    /** Scores, softmax and weighted values of one (sample, head): Vector API when available. */
     /** Per-thread work space of the attention kernel, grown on demand and reused across calls. */
     private static final ThreadLocal<float[][]> ATTENTION_SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
     /** Rows per task when element-wise steps (LayerNorm, GELU, bias) are spread over threads. */
@@ -60,7 +63,8 @@ public final class BertModel {
 
     /**
      * Runs the encoder on {@code batch} and hands every hidden state to {@code sink} (index 0 the
-     * embedding output, index k the output of block k - 1), each as (B S) x d.
+     * embedding output, index k the output of block k - 1), each as the packed T x d matrix of the real
+     * tokens described in {@link HiddenStateSink#accept}.
      *
      * @throws IllegalArgumentException when a token id is outside the vocabulary or the batch is longer
      *                                  than the position table
@@ -116,7 +120,8 @@ public final class BertModel {
                         + " is outside the vocabulary [0, " + config.vocabSize() + ")");
             }
         }
-        int t = batch.positions();
+        int[] offsets = batch.rowOffsets();
+        int t = offsets[batch.size()];
         int d = config.hidden();
         FMatrix hidden = FMatrix.zeros(t, d);
         FMatrix qkv = FMatrix.zeros(t, 3 * d);
@@ -125,7 +130,7 @@ public final class BertModel {
         FMatrix ffn = FMatrix.zeros(t, config.intermediate());
 
         long t0 = System.nanoTime();
-        embed(batch, hidden);
+        embed(batch, offsets, hidden);
         long t1 = System.nanoTime();
         times.otherNanos += t1 - t0;
         sink.accept(0, hidden, batch);
@@ -134,7 +139,7 @@ public final class BertModel {
             t0 = System.nanoTime();
             linear(hidden, block.queryKeyValue(), qkv);
             t1 = System.nanoTime();
-            selfAttention(batch, qkv, context);
+            selfAttention(batch, offsets, qkv, context);
             long t2 = System.nanoTime();
             linear(context, block.attentionOutput(), attended);
             long t3 = System.nanoTime();
@@ -157,21 +162,24 @@ public final class BertModel {
 
     // ------------------------------------------------------------------ the steps
 
-    /** {@code out[b S + s] = LayerNorm(word[id] + position[s] + type[0])}. */
-    private void embed(TokenBatch batch, FMatrix out) {
-        int s = batch.seqLen();
+    /** {@code out[offsets[b] + s] = LayerNorm(word[id(b, s)] + position[s] + type[0])} for s < len_b. */
+    private void embed(TokenBatch batch, int[] offsets, FMatrix out) {
+        int seqLen = batch.seqLen();
         int d = config.hidden();
         float[] word = weights.wordEmbeddings().data();
         float[] pos = weights.positionEmbeddings().data();
         float[] type = weights.tokenTypeEmbeddings().data();
         float[] o = out.data();
         int[] ids = batch.inputIds();
-        for (int row = 0; row < batch.positions(); row++) {
-            int w = ids[row] * d;
-            int p = (row % s) * d;
-            int r = row * d;
-            for (int j = 0; j < d; j++) {
-                o[r + j] = word[w + j] + pos[p + j] + type[j];
+        int[] lengths = batch.lengths();
+        for (int b = 0; b < batch.size(); b++) {
+            for (int s = 0; s < lengths[b]; s++) {
+                int w = ids[b * seqLen + s] * d;
+                int p = s * d;
+                int r = (offsets[b] + s) * d;
+                for (int j = 0; j < d; j++) {
+                    o[r + j] = word[w + j] + pos[p + j] + type[j];
+                }
             }
         }
         parallelRows(out.rows(), (from, to) -> layerNorm(o, from, to, d, weights.embeddingNorm()));
@@ -190,11 +198,11 @@ public final class BertModel {
 
     /**
      * Scaled dot-product attention per sample and head, on strided head slices of the fused Q|K|V rows:
-     * {@code context[b, :, head j] = softmax(Q K^T / sqrt(dh)) V} over the sample's real keys
-     * ({@link AttentionKernel}); the (sample, head) pairs are spread over the library's threads.
+     * {@code context[rows of b, head j] = softmax(Q K^T / sqrt(dh)) V} over sample b's own packed rows
+     * ({@link AttentionKernel}, len_b queries and len_b keys); the (sample, head) pairs are spread over the
+     * library's threads.
      */
-    private void selfAttention(TokenBatch batch, FMatrix qkv, FMatrix context) {
-        int s = batch.seqLen();
+    private void selfAttention(TokenBatch batch, int[] offsets, FMatrix qkv, FMatrix context) {
         int d = config.hidden();
         int heads = config.heads();
         int dh = config.headDim();
@@ -207,10 +215,10 @@ public final class BertModel {
             int b = task / heads;
             int j = task % heads;
             int len = lengths[b];
-            int q = b * s * rowStride + j * dh;
+            int q = offsets[b] * rowStride + j * dh;
             float[] scratch = scratch(attention.scratchLength(len, dh));
-            attention.attend(qkvData, q, q + d, q + 2 * d, rowStride, s, len, dh, scale,
-                    ctxData, b * s * d + j * dh, d, scratch);
+            attention.attend(qkvData, q, q + d, q + 2 * d, rowStride, len, len, dh, scale,
+                    ctxData, offsets[b] * d + j * dh, d, scratch);
         });
     }
 

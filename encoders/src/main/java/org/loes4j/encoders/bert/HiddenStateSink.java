@@ -10,8 +10,11 @@ public interface HiddenStateSink {
      * index k in [1, layers] the output of block k - 1 (the paper's "layer k - 1").
      *
      * @param index  hidden-state index in [0, layers]
-     * @param states (B * S) x hidden, row {@code b * S + s} = position s of sample b (padding rows
-     *               included); a view of the encoder's work buffer, valid only during this call
+     * @param states T x hidden, packed, no padding rows: {@code T = batch.realTokens()}, and row
+     *               {@code batch.rowOffset(b) + s} is position s of sample b, for s in
+     *               {@code [0, batch.lengths()[b])} (so row {@code batch.rowOffset(b)} is the sample's first
+     *               token, its {@code [CLS]}); a view of the encoder's work buffer, valid only during this call
+     *               (read it, do not modify it)
      * @param batch  the batch being encoded
      */
     void accept(int index, FMatrix states, TokenBatch batch);
