@@ -44,6 +44,10 @@ class E2EHarnessTest {
             assertEquals(1, cold.size());
             assertEquals(String.valueOf(r.get("warmSelected")).replace(" ", ""), String.valueOf(cold.getFirst())
                     .replace(" ", ""), "the CLI in a fresh JVM and the in-process API select the same layers");
+            assertTrue(((Number) r.get("warmCommandMedianSeconds")).doubleValue() > 0);
+            assertEquals(String.valueOf(cold.getFirst()).replace(" ", ""),
+                    String.valueOf(r.get("warmCommandSelected")).replace(" ", ""),
+                    "the command run in-process selects what it selects in a fresh JVM");
             Map<?, ?> phases = (Map<?, ?>) r.get("coldPhasesMedianMs");
             assertTrue(phases.containsKey("totalMs") && phases.containsKey("endToEndMs"), phases.toString());
         }
