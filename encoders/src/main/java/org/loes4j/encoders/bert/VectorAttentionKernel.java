@@ -1,6 +1,7 @@
 package org.loes4j.encoders.bert;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -13,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * rounded up to whole vectors, zero padded), so that a query row's scores
  * {@code s[j] = scale sum_c q[c] Kt[c, j]} are FMAs across keys, four vectors of keys at a time with one
  * broadcast of {@code q[c]}. The padded scores are set to -infinity, so the softmax's max, exp and sum run
- * on whole vectors and give the padding weight 0. The output row {@code out = (sum_j e_j v_j) / sum_j e_j}
+ * on whole vectors and give the padding weight 0; the exponential is this class's own
+ * {@link #expNonPositive}, so the bits do not depend on the JIT state. The output row {@code out = (sum_j e_j v_j) / sum_j e_j}
  * is FMAs across the head width, value rows being contiguous slices of the fused rows; two keys per step
  * in separate accumulators to hide FMA latency, and a masked vector for a head width that is not a whole
  * number of vectors. Scratch: {@code (dh + 1) ldk} floats (Kt, then the scores row).
@@ -103,11 +105,55 @@ final class VectorAttentionKernel implements AttentionKernel {
         float m = max.reduceLanes(VectorOperators.MAX);
         FloatVector sum = FloatVector.zero(F);
         for (int j = 0; j < ldk; j += L) {
-            FloatVector e = FloatVector.fromArray(F, s, sc + j).sub(m).lanewise(VectorOperators.EXP);
+            FloatVector e = expNonPositive(FloatVector.fromArray(F, s, sc + j).sub(m));
             e.intoArray(s, sc + j);
             sum = sum.add(e);
         }
-        return sum.reduceLanes(VectorOperators.ADD);
+        // In lane order: reduceLanes(ADD) leaves the order unspecified, and compiled and interpreted code
+        // do differ, which made the encoder's bits depend on the JIT state.
+        float total = 0f;
+        for (int i = 0; i < L; i++) {
+            total += sum.lane(i);
+        }
+        return total;
+    }
+
+    private static final float LOG2E = 1.44269504088896341f;
+    /** ln 2 split so that {@code n * LN2_HI} is exact for |n| < 2^9 (Cody-Waite). */
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    /** Below this exp(x) is under the smallest normal float; the result is 0 there (as for -infinity). */
+    static final float EXP_UNDERFLOW = -87.33654f;
+
+    /**
+     * {@code exp(x)} lane-wise for x <= 0 (and -infinity), from IEEE-exact operations only, so the bits do
+     * not depend on whether the code runs interpreted or compiled (the Vector API's own {@code EXP} calls a
+     * vectorised math library once C2 has compiled the loop and {@code StrictMath} before: the same input
+     * then gave different bits from run to run). Cody-Waite reduction {@code x = n ln2 + r}, |r| <= ln2 / 2
+     * (n = x log2(e) rounded to nearest, ties toward zero; |r| slightly above ln2 / 2 only through the
+     * rounding of x log2(e), which the polynomial absorbs), {@code e^r} by its Taylor polynomial of degree 7
+     * (truncation error < 5e-9 relative, below a float's half-ulp), times 2^n built in the exponent
+     * bits. Lanes below {@link #EXP_UNDERFLOW} give 0 (subnormal results are flushed: attention weights
+     * that small vanish against the maximum's weight 1 anyway). Accuracy against {@code Math.exp}: within
+     * 2 ulp (tested).
+     */
+    static FloatVector expNonPositive(FloatVector x) {
+        VectorMask<Float> under = x.compare(VectorOperators.LT, EXP_UNDERFLOW);
+        FloatVector xc = x.max(EXP_UNDERFLOW);
+        IntVector n = (IntVector) xc.mul(LOG2E).sub(0.5f).convert(VectorOperators.F2I, 0);
+        FloatVector nf = (FloatVector) n.convert(VectorOperators.I2F, 0);
+        FloatVector r = nf.fma(FloatVector.broadcast(F, -LN2_HI), xc);
+        r = nf.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(F, 1f / 5040f);
+        p = p.fma(r, FloatVector.broadcast(F, 1f / 720f));
+        p = p.fma(r, FloatVector.broadcast(F, 1f / 120f));
+        p = p.fma(r, FloatVector.broadcast(F, 1f / 24f));
+        p = p.fma(r, FloatVector.broadcast(F, 1f / 6f));
+        p = p.fma(r, FloatVector.broadcast(F, 0.5f));
+        p = p.fma(r, FloatVector.broadcast(F, 1f));
+        p = p.fma(r, FloatVector.broadcast(F, 1f));
+        FloatVector twoToN = (FloatVector) n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(twoToN).blend(0f, under);
     }
 
     /** {@code out[oi + c] = inv sum_j p[sc + j] qkv[v + j rowStride + c]} for c in [0, dh). */
