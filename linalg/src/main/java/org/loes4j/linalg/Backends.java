@@ -29,55 +29,54 @@ public final class Backends {
     private static volatile Backends process;
 
     private final List<Backend> all;
-    private final List<Backend> chain;
+    private final Backend chosen;
+    /** The full chain, probed on first request (probing may load a native library). */
+    private volatile List<Backend> chain;
     private final String requested;
     private final String why;
     private final Map<Class<?>, Object> kernels = new ConcurrentHashMap<>();
     private final Map<Class<?>, String> kernelOwners = new ConcurrentHashMap<>();
 
+    /**
+     * Probes only what the choice needs: with {@code auto} the backends in priority order up to the first
+     * available one, otherwise the named one. Lower-priority backends are probed when a kernel is missing
+     * from everything above them or when {@link #chain()} is asked for, so a run on the vector backend does
+     * not load LibTorch (about 0.3 s of dlopen) just to list it as a fallback it never uses.
+     */
     private Backends(List<Backend> all, String requested) {
-        this.all = List.copyOf(all);
+        List<Backend> sorted = new ArrayList<>(all);
+        sorted.sort(Comparator.comparingInt(Backend::priority).reversed());
+        this.all = List.copyOf(sorted);
         this.requested = requested;
-        List<Backend> available = new ArrayList<>();
-        for (Backend b : all) {
-            if (b.availability().available()) {
-                available.add(b);
-            }
-        }
-        available.sort(Comparator.comparingInt(Backend::priority).reversed());
-        if (available.isEmpty()) {
-            throw new IllegalStateException("no linalg backend is available: " + describe(all));
-        }
-        Backend chosen;
+        Backend pick = null;
         if (requested.equals("auto")) {
-            chosen = available.get(0);
-            why = "auto: highest-priority available backend";
-        } else {
-            Backend named = null;
-            for (Backend b : all) {
-                if (b.name().equals(requested)) {
-                    named = b;
+            for (Backend b : this.all) {
+                if (b.availability().available()) {
+                    pick = b;
+                    break;
                 }
             }
-            if (named == null) {
+            if (pick == null) {
+                throw new IllegalStateException("no linalg backend is available: " + describe(this.all));
+            }
+            why = "auto: highest-priority available backend";
+        } else {
+            for (Backend b : this.all) {
+                if (b.name().equals(requested)) {
+                    pick = b;
+                }
+            }
+            if (pick == null) {
                 throw new IllegalArgumentException(BACKEND_PROPERTY + ": unknown backend '" + requested
-                        + "'; known: auto, " + String.join(", ", all.stream().map(Backend::name).toList()));
+                        + "'; known: auto, " + String.join(", ", this.all.stream().map(Backend::name).toList()));
             }
-            if (!named.availability().available()) {
+            if (!pick.availability().available()) {
                 throw new IllegalStateException(BACKEND_PROPERTY + ": backend '" + requested
-                        + "' is not available: " + named.availability().reason());
+                        + "' is not available: " + pick.availability().reason());
             }
-            chosen = named;
             why = "requested with -D" + BACKEND_PROPERTY + "=" + requested;
         }
-        List<Backend> c = new ArrayList<>();
-        c.add(chosen);
-        for (Backend b : available) {
-            if (b != chosen) {
-                c.add(b);
-            }
-        }
-        this.chain = List.copyOf(c);
+        this.chosen = pick;
     }
 
     private static String describe(List<Backend> all) {
@@ -136,7 +135,7 @@ public final class Backends {
 
     /** The backend kernels are taken from first. */
     public Backend chosen() {
-        return chain.get(0);
+        return chosen;
     }
 
     /** Why {@link #chosen()} was chosen. */
@@ -149,9 +148,24 @@ public final class Backends {
         return requested;
     }
 
-    /** Available backends in the order kernels are looked up. */
+    /**
+     * Available backends in the order kernels are looked up: the chosen one, then the other available ones
+     * by descending priority. Probes every backend on first call.
+     */
     public List<Backend> chain() {
-        return chain;
+        List<Backend> c = chain;
+        if (c == null) {
+            List<Backend> list = new ArrayList<>();
+            list.add(chosen);
+            for (Backend b : all) {
+                if (b != chosen && b.availability().available()) {
+                    list.add(b);
+                }
+            }
+            c = List.copyOf(list);
+            chain = c;
+        }
+        return c;
     }
 
     /** Every discovered backend, available or not. */
@@ -163,19 +177,23 @@ public final class Backends {
     public <K extends Kernel> K kernel(Class<K> type) {
         Object k = kernels.get(type);
         if (k == null) {
-            for (Backend b : chain) {
-                K candidate = b.kernel(type);
-                if (candidate != null) {
-                    kernels.putIfAbsent(type, candidate);
-                    kernelOwners.putIfAbsent(type, b.name());
-                    break;
+            K candidate = chosen.kernel(type);
+            String owner = chosen.name();
+            // Down the chain in the same order as chain(), probing a backend only when it is reached.
+            for (int i = 0; candidate == null && i < all.size(); i++) {
+                Backend b = all.get(i);
+                if (b != chosen && b.availability().available()) {
+                    candidate = b.kernel(type);
+                    owner = b.name();
                 }
             }
-            k = kernels.get(type);
-            if (k == null) {
+            if (candidate == null) {
                 throw new IllegalStateException("no available backend provides " + type.getSimpleName()
-                        + "; chain: " + chain.stream().map(Backend::name).toList());
+                        + "; chain: " + chain().stream().map(Backend::name).toList());
             }
+            kernels.putIfAbsent(type, candidate);
+            kernelOwners.putIfAbsent(type, owner);
+            k = kernels.get(type);
         }
         return type.cast(k);
     }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.loes4j.linalg.spi.Backend;
 import org.loes4j.linalg.spi.GemmKernel;
 import org.loes4j.linalg.spi.PartialTestBackend;
+import org.loes4j.linalg.spi.ProbeCountingTestBackend;
 import org.loes4j.linalg.spi.VectorKernel;
 
 class BackendsTest {
@@ -32,6 +33,31 @@ class BackendsTest {
             assertTrue(b.chain().get(i - 1).priority() >= b.chain().get(i).priority(), "chain ordered by priority");
         }
         assertTrue(b.chain().contains(b.find("scalar")));
+    }
+
+    /**
+     * Lower-priority backends are probed only when reached: choosing the vector backend and taking every
+     * kernel from it must not probe a backend below it (in production LibTorch, whose probe loads a large
+     * native library); listing the chain does.
+     */
+    @Test
+    void backendsBelowTheChosenOneAreProbedOnlyWhenNeeded() {
+        int before = ProbeCountingTestBackend.PROBES.get();
+        Linalg la = Linalg.using("auto");
+        Backends b = la.backends();
+        assertEquals("vector", b.chosen().name());
+        DMatrix a = DMatrix.random(4, 3, new SplittableRandom(2));
+        la.multiply(a, a.transposeCopy());
+        la.choleskyInPlace(la.gramT(a));
+        assertEquals(before, ProbeCountingTestBackend.PROBES.get(), "probed although vector has every kernel");
+        assertTrue(b.chain().contains(b.find("probe-counting-test")), "listed once the chain is asked for");
+        assertTrue(ProbeCountingTestBackend.PROBES.get() > before);
+
+        Backends partial = Backends.of("partial-test");
+        int beforePartial = ProbeCountingTestBackend.PROBES.get();
+        partial.kernel(GemmKernel.class);
+        assertEquals(beforePartial, ProbeCountingTestBackend.PROBES.get(),
+                "GEMM found on vector, above the counting backend, without probing it");
     }
 
     @Test

@@ -224,7 +224,7 @@ public final class LayerStack {
         if (segments == null) {
             return true;
         }
-        Thread other = Thread.ofVirtual().unstarted(() -> { });
+        Thread other = new Thread(() -> { });
         for (SegmentMatrix m : segments) {
             if (!m.segment().isAccessibleBy(other)) {
                 return false;
