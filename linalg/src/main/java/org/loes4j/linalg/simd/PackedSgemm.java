@@ -1,10 +1,13 @@
 package org.loes4j.linalg.simd;
 
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+
+import org.loes4j.linalg.concurrent.LinalgExecutor;
 
 /**
  * The float32 twin of {@link PackedDgemm} (same code, float lanes, block sizes of its own), the engine
@@ -121,29 +124,169 @@ final class PackedSgemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean first = pc == 0;
-                boolean readC = !first || beta != 0;
-                float betaHere = first ? beta : 1.0f;
-                packB(transB, b, bo, bs, pc, kc, jc, nc, pb);
-                for (int ic = rowStart; ic < i1; ic += MC) {
-                    int mc = Math.min(MC, i1 - ic);
-                    packA(transA, a, ao, as, ic, mc, pc, kc, pa);
-                    int colEnd = lowerOnly ? Math.min(nc, ic + mc - jc) : nc;
-                    for (int jr = 0; jr < colEnd; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        int irStart = 0;
-                        if (lowerOnly) {
-                            // first row sliver whose last row reaches the sliver's first column
-                            int need = jc + jr - ic - MR + 1;
-                            irStart = need <= 0 ? 0 : roundUp(need, MR);
-                        }
-                        for (int ir = irStart; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            microKernel(kc, pa, ir * kc, pb, jr * kc, c, co + (ic + ir) * cs + jc + jr, cs,
-                                    mr, nr, alpha, betaHere, readC, tile);
-                        }
-                    }
+                packB(transB, b, bo, bs, pc, kc, jc, nc, 0, nc, pb);
+                panelRows(transA, a, ao, as, pb, c, co, cs, pc, kc, jc, nc, rowStart, i1, lowerOnly,
+                        alpha, first ? beta : 1.0f, !first || beta != 0, pa, tile);
+            }
+        }
+    }
+
+    /**
+     * Rows [i0, i1) of C against one packed panel of op(B):
+     * {@code C[i, jc + j] = alpha sum_p op(A)[i, pc + p] op(B)[pc + p, jc + j] + betaHere C[i, jc + j]} for
+     * p in [0, kc), j in [0, nc), with op(B)[pc:pc+kc, jc:jc+nc] already in {@code pb} as {@link #packB}
+     * leaves it. op(A) is packed MC rows at a time into {@code pa} (at least MC x kc long); C is not read
+     * when {@code readC} is false. {@code lowerOnly} as in {@link #multiply}. Modifies C, pa and tile.
+     */
+    private static void panelRows(boolean transA, float[] a, int ao, int as, float[] pb,
+                                  float[] c, int co, int cs, int pc, int kc, int jc, int nc, int i0, int i1,
+                                  boolean lowerOnly, float alpha, float betaHere, boolean readC,
+                                  float[] pa, float[] tile) {
+        for (int ic = i0; ic < i1; ic += MC) {
+            int mc = Math.min(MC, i1 - ic);
+            packA(transA, a, ao, as, ic, mc, pc, kc, pa);
+            int colEnd = lowerOnly ? Math.min(nc, ic + mc - jc) : nc;
+            for (int jr = 0; jr < colEnd; jr += NR) {
+                int nr = Math.min(NR, nc - jr);
+                int irStart = 0;
+                if (lowerOnly) {
+                    // first row sliver whose last row reaches the sliver's first column
+                    int need = jc + jr - ic - MR + 1;
+                    irStart = need <= 0 ? 0 : roundUp(need, MR);
+                }
+                for (int ir = irStart; ir < mc; ir += MR) {
+                    int mr = Math.min(MR, mc - ir);
+                    microKernel(kc, pa, ir * kc, pb, jr * kc, c, co + (ic + ir) * cs + jc + jr, cs,
+                            mr, nr, alpha, betaHere, readC, tile);
                 }
             }
+        }
+    }
+
+    /**
+     * All of C, {@code C = alpha op(A) op(B) + beta C} (C m x n, inner dimension k), split into stripes of
+     * {@code rowChunk} rows over {@link LinalgExecutor#parallelFor}, with op(B) packed once and shared
+     * rather than once per stripe. For each panel of op(B) (NC columns by a KC slice of the inner
+     * dimension), a first parallelFor packs it into the calling thread's workspace, its NR-wide slivers
+     * dealt to at most {@code packParts} tasks in contiguous runs; a second computes the row stripes against
+     * it, each packing its own blocks of op(A) into the workspace of the thread that runs it. Every element
+     * of C goes through the same slices in the same order, with the same micro-kernel arithmetic, as in
+     * {@link #multiply}, so the result is bitwise the one-thread result whatever {@code rowChunk},
+     * {@code packParts} and the thread count. Allocates one small task object per call.
+     *
+     * @param rowChunk rows per stripe, a positive multiple of MR
+     * @param packParts most tasks the packing of one panel is split into, at least 1
+     */
+    static void multiplyRowStripes(boolean transA, float[] a, int ao, int as,
+                                   boolean transB, float[] b, int bo, int bs,
+                                   float[] c, int co, int cs, int m, int n, int k,
+                                   float alpha, float beta, int rowChunk, int packParts) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            scale(c, co, cs, 0, m, 0, n, beta);
+            return;
+        }
+        int kcMax = Math.min(KC, k);
+        Workspace own = workspace();
+        own.reserve(0, roundUp(Math.min(NC, n), NR) * kcMax);
+        RowStripes job = new RowStripes(transA, a, ao, as, transB, b, bo, bs, own.packedB, c, co, cs,
+                m, kcMax, rowChunk, alpha);
+        int stripes = (m + rowChunk - 1) / rowChunk;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            int slivers = (nc + NR - 1) / NR;
+            int perPart = (slivers + packParts - 1) / packParts;
+            int parts = (slivers + perPart - 1) / perPart;
+            for (int pc = 0; pc < k; pc += KC) {
+                boolean first = pc == 0;
+                job.panel(jc, nc, pc, Math.min(KC, k - pc), perPart * NR, first ? beta : 1.0f,
+                        !first || beta != 0);
+                job.packing = true;
+                LinalgExecutor.parallelFor(parts, job);
+                job.packing = false;
+                LinalgExecutor.parallelFor(stripes, job);
+            }
+        }
+    }
+
+    /**
+     * The tasks of {@link #multiplyRowStripes}: with {@code packing}, task t packs the slivers of columns
+     * [t partWidth, (t + 1) partWidth) of the current panel; otherwise task t computes rows
+     * [t rowChunk, (t + 1) rowChunk) of C against it. The calling thread sets the panel fields between
+     * parallelFor calls; handing tasks to the pool and waiting for them orders those writes, and the
+     * packed panel, with the tasks.
+     */
+    private static final class RowStripes implements IntConsumer {
+        private final boolean transA;
+        private final float[] a;
+        private final int ao;
+        private final int as;
+        private final boolean transB;
+        private final float[] b;
+        private final int bo;
+        private final int bs;
+        private final float[] pb;
+        private final float[] c;
+        private final int co;
+        private final int cs;
+        private final int m;
+        private final int kcMax;
+        private final int rowChunk;
+        private final float alpha;
+        boolean packing;
+        private int jc;
+        private int nc;
+        private int pc;
+        private int kc;
+        private int partWidth;
+        private float betaHere;
+        private boolean readC;
+
+        RowStripes(boolean transA, float[] a, int ao, int as, boolean transB, float[] b, int bo, int bs,
+                   float[] pb, float[] c, int co, int cs, int m, int kcMax, int rowChunk, float alpha) {
+            this.transA = transA;
+            this.a = a;
+            this.ao = ao;
+            this.as = as;
+            this.transB = transB;
+            this.b = b;
+            this.bo = bo;
+            this.bs = bs;
+            this.pb = pb;
+            this.c = c;
+            this.co = co;
+            this.cs = cs;
+            this.m = m;
+            this.kcMax = kcMax;
+            this.rowChunk = rowChunk;
+            this.alpha = alpha;
+        }
+
+        void panel(int jc, int nc, int pc, int kc, int partWidth, float betaHere, boolean readC) {
+            this.jc = jc;
+            this.nc = nc;
+            this.pc = pc;
+            this.kc = kc;
+            this.partWidth = partWidth;
+            this.betaHere = betaHere;
+            this.readC = readC;
+        }
+
+        @Override
+        public void accept(int t) {
+            if (packing) {
+                int t0 = t * partWidth;
+                packB(transB, b, bo, bs, pc, kc, jc, nc, t0, Math.min(nc, t0 + partWidth), pb);
+                return;
+            }
+            int lo = t * rowChunk;
+            int hi = Math.min(m, lo + rowChunk);
+            Workspace ws = workspace();
+            ws.reserve(roundUp(Math.min(MC, hi - lo), MR) * kcMax, 0);
+            panelRows(transA, a, ao, as, pb, c, co, cs, pc, kc, jc, nc, lo, hi, false, alpha, betaHere, readC,
+                    ws.packedA, ws.tile);
         }
     }
 
@@ -331,10 +474,12 @@ final class PackedSgemm {
 
     /**
      * Packs op(B)[p0:p0+kc, j0:j0+nc] into NR-wide slivers: element (p0 + p, j0 + t + j) goes to
-     * {@code pb[t * kc + p * NR + j]}; columns past nc are zero.
+     * {@code pb[t * kc + p * NR + j]}; columns past nc are zero. Only the slivers starting at t in
+     * [t0, t1) are written (t0 a multiple of NR), so disjoint runs of slivers can be packed concurrently.
      */
-    static void packB(boolean trans, float[] b, int bo, int bs, int p0, int kc, int j0, int nc, float[] pb) {
-        for (int t = 0; t < nc; t += NR) {
+    static void packB(boolean trans, float[] b, int bo, int bs, int p0, int kc, int j0, int nc, int t0, int t1,
+                      float[] pb) {
+        for (int t = t0; t < t1; t += NR) {
             int nr = Math.min(NR, nc - t);
             int base = t * kc;
             if (!trans) {
