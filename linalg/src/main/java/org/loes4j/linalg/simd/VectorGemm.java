@@ -12,8 +12,9 @@ import org.loes4j.linalg.spi.GemmKernel;
  * computed without packing A. Products of at least {@link #PARALLEL_MIN_MACS} multiply-adds are split into
  * stripes of C run over {@link LinalgExecutor#parallelFor}; smaller ones stay on the calling thread. Row
  * stripes (C narrow, at least as tall as wide, or tall enough: {@link Split#of}) share one packing of
- * op(B), itself split between the threads ({@code multiplyRowStripes}); column stripes (C short and wide)
- * each pack the short op(A) again. Results do not depend on the thread count. Inputs are trusted:
+ * op(B), itself split between the threads ({@code multiplyRowStripes}), unless op(B) is small
+ * ({@link #SHARED_B_MIN}) and each stripe packs it again; column stripes (C short and wide) each pack the
+ * short op(A) again. Results do not depend on the thread count. Inputs are trusted:
  * {@code org.loes4j.linalg.Linalg} has checked shapes and aliasing.
  */
 final class VectorGemm implements GemmKernel {
@@ -31,6 +32,13 @@ final class VectorGemm implements GemmKernel {
      * and cost no repacking; a thread slowed by other load then holds up each panel's barrier by less.
      */
     private static final int ROW_STRIPES_PER_THREAD = 4;
+    /**
+     * Fewest op(B) elements (k n) for which row stripes share one packing of op(B). Sharing costs a second
+     * parallelFor (thread wake-ups, tens of microseconds on a loaded machine); below this size repacking
+     * op(B) per stripe is cheaper. At n = 256 (k n = 2^16) sharing ran at 110 GFLOP/s against 160 with
+     * repacking (float32, 2 threads, busy machine).
+     */
+    static final long SHARED_B_MIN = 1L << 18;
 
     static final VectorGemm INSTANCE = new VectorGemm();
 
@@ -74,15 +82,16 @@ final class VectorGemm implements GemmKernel {
                     alpha, beta, PackedDgemm.workspace());
             return;
         }
-        if (split.rows) {
+        if (split.rows && (long) k * n >= SHARED_B_MIN) {
             PackedDgemm.multiplyRowStripes(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, m, n, k, alpha, beta,
                     split.chunk, LinalgExecutor.threads());
             return;
         }
         LinalgExecutor.parallelFor(split.tasks, t -> {
             int lo = t * split.chunk;
-            int hi = Math.min(n, lo + split.chunk);
-            PackedDgemm.multiply(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, 0, m, lo, hi, false,
+            int hi = Math.min(split.rows ? m : n, lo + split.chunk);
+            PackedDgemm.multiply(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k,
+                    split.rows ? lo : 0, split.rows ? hi : m, split.rows ? 0 : lo, split.rows ? n : hi, false,
                     alpha, beta, PackedDgemm.workspace());
         });
     }
@@ -124,15 +133,16 @@ final class VectorGemm implements GemmKernel {
                     alpha, beta, PackedSgemm.workspace());
             return;
         }
-        if (split.rows) {
+        if (split.rows && (long) k * n >= SHARED_B_MIN) {
             PackedSgemm.multiplyRowStripes(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, m, n, k, alpha, beta,
                     split.chunk, LinalgExecutor.threads());
             return;
         }
         LinalgExecutor.parallelFor(split.tasks, t -> {
             int lo = t * split.chunk;
-            int hi = Math.min(n, lo + split.chunk);
-            PackedSgemm.multiply(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, 0, m, lo, hi, false,
+            int hi = Math.min(split.rows ? m : n, lo + split.chunk);
+            PackedSgemm.multiply(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k,
+                    split.rows ? lo : 0, split.rows ? hi : m, split.rows ? 0 : lo, split.rows ? n : hi, false,
                     alpha, beta, PackedSgemm.workspace());
         });
     }
@@ -155,7 +165,7 @@ final class VectorGemm implements GemmKernel {
                 return new Split(1, Math.max(m, n), true);
             }
             if (m >= n || m >= threads * STRIPES_PER_THREAD * mc) {
-                int wanted = threads * ROW_STRIPES_PER_THREAD;
+                int wanted = threads * ((long) k * n >= SHARED_B_MIN ? ROW_STRIPES_PER_THREAD : STRIPES_PER_THREAD);
                 int chunk = Math.max(mr, (m + wanted - 1) / wanted);
                 int align = chunk >= mc ? mc : mr;
                 chunk = (chunk + align - 1) / align * align;

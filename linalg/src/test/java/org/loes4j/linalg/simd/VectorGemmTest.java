@@ -238,8 +238,9 @@ class VectorGemmTest {
     /**
      * Row stripes over one shared packing of op(B) ({@code multiplyRowStripes}) give bitwise the one-run
      * result for any stripe height and any split of the packing (including more packing tasks than
-     * slivers, and stripe counts a 3- or 5-thread cut would make), on C wider than one B panel with an
-     * inner dimension longer than one slice and rows not a multiple of MR, written through a view.
+     * slivers, and stripe counts a 3- or 5-thread cut would make), on C wider than two B panels with an
+     * inner dimension longer than one slice (so op(B) is shared in more than one group of panels) and rows
+     * not a multiple of MR, written through a view.
      */
     @ParameterizedTest(name = "row stripes {0}{1}")
     @MethodSource("transposes")
@@ -248,8 +249,9 @@ class VectorGemmTest {
         boolean tA = ta == Transpose.YES;
         boolean tB = tb == Transpose.YES;
         int m = 29;
-        int n = PackedDgemm.NC + 17;
+        int n = 2 * PackedDgemm.NC + 17;
         int k = PackedDgemm.KC + 5;
+        assertTrue((long) n * k > PackedDgemm.SHARED_B_MAX, "op(B) must take more than one shared group");
         DMatrix a = tA ? ProductCheck.stridedD(k, m, rng) : ProductCheck.stridedD(m, k, rng);
         DMatrix b = tB ? ProductCheck.stridedD(n, k, rng) : ProductCheck.stridedD(k, n, rng);
         DMatrix parent0 = DMatrix.random(m + 3, n + 2, rng);
@@ -273,8 +275,9 @@ class VectorGemmTest {
                 ProductCheck.absProductD(ta, a, tb, b, m, n, k), 0.75, -1.25,
                 parent0.view(1, 2, m, n).toArray(), k, DOUBLE_UNIT);
 
-        int nf = PackedSgemm.NC + 17;
+        int nf = 2 * PackedSgemm.NC + 17;
         int kf = PackedSgemm.KC + 5;
+        assertTrue((long) nf * kf > PackedSgemm.SHARED_B_MAX, "op(B) must take more than one shared group");
         FMatrix af = tA ? ProductCheck.stridedF(kf, m, rng) : ProductCheck.stridedF(m, kf, rng);
         FMatrix bf = tB ? ProductCheck.stridedF(nf, kf, rng) : ProductCheck.stridedF(kf, nf, rng);
         FMatrix parentF = FMatrix.random(m + 3, nf + 2, rng);
@@ -310,9 +313,10 @@ class VectorGemmTest {
     void wideProductWithEnoughRowsTakesSharedRowStripes() {
         int m = 300;
         int n = 700;
-        int k = 130;
+        int k = 380;
         SplittableRandom rng = new SplittableRandom(SEED + 4);
         assertTrue((long) m * n * k >= VectorGemm.PARALLEL_MIN_MACS, "shape must be above the threshold");
+        assertTrue((long) k * n >= VectorGemm.SHARED_B_MIN, "op(B) must be large enough to share");
         VectorGemm.Split split = VectorGemm.Split.of(m, n, k, PackedDgemm.MR, PackedDgemm.NR, PackedDgemm.MC);
         VectorGemm.Split splitF = VectorGemm.Split.of(m, n, k, PackedSgemm.MR, PackedSgemm.NR, PackedSgemm.MC);
         boolean parallel = LinalgExecutor.threads() > 1;
