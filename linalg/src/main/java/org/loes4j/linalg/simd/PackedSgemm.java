@@ -1,10 +1,13 @@
 package org.loes4j.linalg.simd;
 
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+
+import org.loes4j.linalg.concurrent.LinalgExecutor;
 
 /**
  * The float32 twin of {@link PackedDgemm} (same code, float lanes, block sizes of its own), the engine
@@ -46,6 +49,12 @@ final class PackedSgemm {
     static final int MC = 32;
     /** Columns of C per packed B panel: KC x NC x 4 bytes = 4 MiB. */
     static final int NC = 43 * NR;
+    /**
+     * Most packed op(B) elements {@link #multiplyRowStripes} shares in one group (two panels, 8 MiB): op(B)
+     * of a 1024 x 1024 product or of an encoder's {@code X W} is packed in one parallelFor and computed in
+     * one more, rather than in two per panel (each parallelFor costs thread wake-ups).
+     */
+    static final int SHARED_B_MAX = 2 * KC * NC;
 
     /** Widest C (in columns) computed by {@link #multiplyNarrow} (A not transposed) rather than packed. */
     static final int NARROW_MAX = 2 * L;
@@ -121,28 +130,193 @@ final class PackedSgemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean first = pc == 0;
-                boolean readC = !first || beta != 0;
-                float betaHere = first ? beta : 1.0f;
-                packB(transB, b, bo, bs, pc, kc, jc, nc, pb);
-                for (int ic = rowStart; ic < i1; ic += MC) {
-                    int mc = Math.min(MC, i1 - ic);
-                    packA(transA, a, ao, as, ic, mc, pc, kc, pa);
-                    int colEnd = lowerOnly ? Math.min(nc, ic + mc - jc) : nc;
-                    for (int jr = 0; jr < colEnd; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        int irStart = 0;
-                        if (lowerOnly) {
-                            // first row sliver whose last row reaches the sliver's first column
-                            int need = jc + jr - ic - MR + 1;
-                            irStart = need <= 0 ? 0 : roundUp(need, MR);
-                        }
-                        for (int ir = irStart; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            microKernel(kc, pa, ir * kc, pb, jr * kc, c, co + (ic + ir) * cs + jc + jr, cs,
-                                    mr, nr, alpha, betaHere, readC, tile);
-                        }
-                    }
+                packB(transB, b, bo, bs, pc, kc, jc, nc, 0, nc, pb, 0);
+                panelRows(transA, a, ao, as, pb, 0, c, co, cs, pc, kc, jc, nc, rowStart, i1, lowerOnly,
+                        alpha, first ? beta : 1.0f, !first || beta != 0, pa, tile);
+            }
+        }
+    }
+
+    /**
+     * Rows [i0, i1) of C against one packed panel of op(B):
+     * {@code C[i, jc + j] = alpha sum_p op(A)[i, pc + p] op(B)[pc + p, jc + j] + betaHere C[i, jc + j]} for
+     * p in [0, kc), j in [0, nc), with op(B)[pc:pc+kc, jc:jc+nc] already in {@code pb} from {@code pbo} on,
+     * as {@link #packB} leaves it. op(A) is packed MC rows at a time into {@code pa} (at least MC x kc long); C is not read
+     * when {@code readC} is false. {@code lowerOnly} as in {@link #multiply}. Modifies C, pa and tile.
+     */
+    private static void panelRows(boolean transA, float[] a, int ao, int as, float[] pb, int pbo,
+                                  float[] c, int co, int cs, int pc, int kc, int jc, int nc, int i0, int i1,
+                                  boolean lowerOnly, float alpha, float betaHere, boolean readC,
+                                  float[] pa, float[] tile) {
+        for (int ic = i0; ic < i1; ic += MC) {
+            int mc = Math.min(MC, i1 - ic);
+            packA(transA, a, ao, as, ic, mc, pc, kc, pa);
+            int colEnd = lowerOnly ? Math.min(nc, ic + mc - jc) : nc;
+            for (int jr = 0; jr < colEnd; jr += NR) {
+                int nr = Math.min(NR, nc - jr);
+                int irStart = 0;
+                if (lowerOnly) {
+                    // first row sliver whose last row reaches the sliver's first column
+                    int need = jc + jr - ic - MR + 1;
+                    irStart = need <= 0 ? 0 : roundUp(need, MR);
                 }
+                for (int ir = irStart; ir < mc; ir += MR) {
+                    int mr = Math.min(MR, mc - ir);
+                    microKernel(kc, pa, ir * kc, pb, pbo + jr * kc, c, co + (ic + ir) * cs + jc + jr, cs,
+                            mr, nr, alpha, betaHere, readC, tile);
+                }
+            }
+        }
+    }
+
+    /**
+     * All of C, {@code C = alpha op(A) op(B) + beta C} (C m x n, inner dimension k), split into stripes of
+     * {@code rowChunk} rows over {@link LinalgExecutor#parallelFor}, with op(B) packed once and shared
+     * rather than once per stripe. The panels of op(B) (NC columns by a KC slice of the inner dimension,
+     * in {@link #multiply}'s order) are taken in groups of at most {@link #SHARED_B_MAX} packed elements
+     * (the whole of op(B) when it fits, so one group): for each group a first parallelFor packs it into the
+     * calling thread's workspace, each panel's NR-wide slivers dealt to {@code packParts} tasks in
+     * contiguous runs, and a second computes the row stripes against it, each stripe packing its own
+     * blocks of op(A) into the workspace of the thread that runs it. Every element of C goes through the
+     * same slices in the same order, with the same micro-kernel arithmetic, as in {@link #multiply}, so the
+     * result is bitwise the one-thread result whatever {@code rowChunk}, {@code packParts} and the thread
+     * count. Allocates one small task object per call.
+     *
+     * @param rowChunk rows per stripe, a positive multiple of MR
+     * @param packParts tasks the packing of one panel is split into, at least 1
+     */
+    static void multiplyRowStripes(boolean transA, float[] a, int ao, int as,
+                                   boolean transB, float[] b, int bo, int bs,
+                                   float[] c, int co, int cs, int m, int n, int k,
+                                   float alpha, float beta, int rowChunk, int packParts) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            scale(c, co, cs, 0, m, 0, n, beta);
+            return;
+        }
+        int slices = (k + KC - 1) / KC;
+        int panels = (n + NC - 1) / NC * slices;
+        long onePanel = (long) roundUp(Math.min(NC, n), NR) * Math.min(KC, k);
+        int capacity = (int) Math.min((long) roundUp(n, NR) * k, Math.max(SHARED_B_MAX, onePanel));
+        Workspace own = workspace();
+        own.reserve(0, capacity);
+        RowStripes job = new RowStripes(transA, a, ao, as, transB, b, bo, bs, own.packedB, c, co, cs,
+                m, n, k, slices, rowChunk, packParts, alpha, beta);
+        int stripes = (m + rowChunk - 1) / rowChunk;
+        int q0 = 0;
+        while (q0 < panels) {
+            int q1 = q0 + 1;
+            while (q1 < panels && job.offset(q1 + 1) - job.offset(q0) <= capacity) {
+                q1++;
+            }
+            job.first = q0;
+            job.end = q1;
+            job.packing = true;
+            LinalgExecutor.parallelFor((q1 - q0) * packParts, job);
+            job.packing = false;
+            LinalgExecutor.parallelFor(stripes, job);
+            q0 = q1;
+        }
+    }
+
+    /**
+     * The tasks of {@link #multiplyRowStripes} for the group of panels [first, end) (panel q is column
+     * panel q / slices, slice q % slices): with {@code packing}, task t packs run t % packParts of the
+     * slivers of panel first + t / packParts; otherwise task t computes rows [t rowChunk, (t + 1) rowChunk)
+     * of C against every panel of the group, in order. The calling thread sets the group fields between
+     * parallelFor calls; handing tasks to the pool and waiting for them orders those writes, and the packed
+     * panels, with the tasks.
+     */
+    private static final class RowStripes implements IntConsumer {
+        private final boolean transA;
+        private final float[] a;
+        private final int ao;
+        private final int as;
+        private final boolean transB;
+        private final float[] b;
+        private final int bo;
+        private final int bs;
+        private final float[] pb;
+        private final float[] c;
+        private final int co;
+        private final int cs;
+        private final int m;
+        private final int n;
+        private final int k;
+        private final int slices;
+        private final int rowChunk;
+        private final int packParts;
+        private final float alpha;
+        private final float beta;
+        boolean packing;
+        int first;
+        int end;
+
+        RowStripes(boolean transA, float[] a, int ao, int as, boolean transB, float[] b, int bo, int bs,
+                   float[] pb, float[] c, int co, int cs, int m, int n, int k, int slices, int rowChunk,
+                   int packParts, float alpha, float beta) {
+            this.transA = transA;
+            this.a = a;
+            this.ao = ao;
+            this.as = as;
+            this.transB = transB;
+            this.b = b;
+            this.bo = bo;
+            this.bs = bs;
+            this.pb = pb;
+            this.c = c;
+            this.co = co;
+            this.cs = cs;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.slices = slices;
+            this.rowChunk = rowChunk;
+            this.packParts = packParts;
+            this.alpha = alpha;
+            this.beta = beta;
+        }
+
+        /**
+         * Where panel q starts in all of op(B) packed panel after panel: the column panels before it
+         * hold NC x k elements each (NC is a multiple of NR), the slices before it in its own column
+         * panel roundUp(nc, NR) x KC each.
+         */
+        long offset(int q) {
+            int jc = q / slices * NC;
+            if (jc >= n) {
+                return (long) roundUp(n, NR) * k;
+            }
+            return (long) jc * k + (long) roundUp(Math.min(NC, n - jc), NR) * (q % slices) * KC;
+        }
+
+        @Override
+        public void accept(int t) {
+            if (packing) {
+                int q = first + t / packParts;
+                int jc = q / slices * NC;
+                int nc = Math.min(NC, n - jc);
+                int pc = q % slices * KC;
+                int perPart = roundUp((nc + NR - 1) / NR, packParts) / packParts * NR;
+                int t0 = t % packParts * perPart;
+                int base = (int) (offset(q) - offset(first));
+                packB(transB, b, bo, bs, pc, Math.min(KC, k - pc), jc, nc, t0, Math.min(nc, t0 + perPart),
+                        pb, base);
+                return;
+            }
+            int lo = t * rowChunk;
+            int hi = Math.min(m, lo + rowChunk);
+            Workspace ws = workspace();
+            ws.reserve(roundUp(Math.min(MC, hi - lo), MR) * Math.min(KC, k), 0);
+            for (int q = first; q < end; q++) {
+                int jc = q / slices * NC;
+                int pc = q % slices * KC;
+                boolean firstSlice = pc == 0;
+                panelRows(transA, a, ao, as, pb, (int) (offset(q) - offset(first)), c, co, cs, pc,
+                        Math.min(KC, k - pc), jc, Math.min(NC, n - jc), lo, hi, false, alpha,
+                        firstSlice ? beta : 1.0f, !firstSlice || beta != 0, ws.packedA, ws.tile);
             }
         }
     }
@@ -331,12 +505,15 @@ final class PackedSgemm {
 
     /**
      * Packs op(B)[p0:p0+kc, j0:j0+nc] into NR-wide slivers: element (p0 + p, j0 + t + j) goes to
-     * {@code pb[t * kc + p * NR + j]}; columns past nc are zero.
+     * {@code pb[t * kc + p * NR + j]}; columns past nc are zero. Only the slivers starting at t in
+     * [t0, t1) are written (t0 a multiple of NR), so disjoint runs of slivers can be packed concurrently;
+     * all indices of pb are shifted by {@code pbo}.
      */
-    static void packB(boolean trans, float[] b, int bo, int bs, int p0, int kc, int j0, int nc, float[] pb) {
-        for (int t = 0; t < nc; t += NR) {
+    static void packB(boolean trans, float[] b, int bo, int bs, int p0, int kc, int j0, int nc, int t0, int t1,
+                      float[] pb, int pbo) {
+        for (int t = t0; t < t1; t += NR) {
             int nr = Math.min(NR, nc - t);
-            int base = t * kc;
+            int base = pbo + t * kc;
             if (!trans) {
                 for (int p = 0; p < kc; p++) {
                     int src = bo + (p0 + p) * bs + j0 + t;

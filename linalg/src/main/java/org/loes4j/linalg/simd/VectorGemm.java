@@ -10,19 +10,35 @@ import org.loes4j.linalg.spi.GemmKernel;
  * Vector API GEMM, {@code C = alpha op(A) op(B) + beta C}, on the packed, register-tiled engines
  * {@link PackedDgemm} and {@link PackedSgemm}; a narrow C (a few columns) with A not transposed is
  * computed without packing A. Products of at least {@link #PARALLEL_MIN_MACS} multiply-adds are split into
- * stripes of C (rows when C is taller than wide or narrow, else columns) run over
- * {@link LinalgExecutor#parallelFor}; smaller ones stay on the calling thread. Results do not depend on
- * the thread count. Inputs are trusted: {@code org.loes4j.linalg.Linalg} has checked shapes and aliasing.
+ * stripes of C run over {@link LinalgExecutor#parallelFor}; smaller ones stay on the calling thread. Row
+ * stripes (C narrow, at least as tall as wide, or tall enough: {@link Split#of}) share one packing of
+ * op(B), itself split between the threads ({@code multiplyRowStripes}), unless op(B) is small
+ * ({@link #SHARED_B_MIN}) and each stripe packs it again; column stripes (C short and wide) each pack the
+ * short op(A) again. Results do not depend on the thread count. Inputs are trusted:
+ * {@code org.loes4j.linalg.Linalg} has checked shapes and aliasing.
  */
 final class VectorGemm implements GemmKernel {
     /**
      * Below this many multiply-adds (m n k) the product stays on the calling thread. 2^21 is 0.05-0.1 ms of
      * single-thread work here; a parallelFor of trivial tasks measured about 5 us (2 threads, busy
-     * machine), and each stripe also repacks the operand it shares with the others.
+     * machine), and the packed path runs two per panel of op(B) (row stripes) or repacks op(A) per stripe
+     * (column stripes).
      */
     static final long PARALLEL_MIN_MACS = 1L << 21;
     /** Stripes per thread: more than one, so a thread slowed by other load does not hold up the rest. */
     private static final int STRIPES_PER_THREAD = 2;
+    /**
+     * Packed row stripes per thread: finer than {@link #STRIPES_PER_THREAD}, as they share op(B)'s packing
+     * and cost no repacking; a thread slowed by other load then holds up each panel's barrier by less.
+     */
+    private static final int ROW_STRIPES_PER_THREAD = 4;
+    /**
+     * Fewest op(B) elements (k n) for which row stripes share one packing of op(B). Sharing costs a second
+     * parallelFor (thread wake-ups, tens of microseconds on a loaded machine); below this size repacking
+     * op(B) per stripe is cheaper. At n = 256 (k n = 2^16) sharing ran at 110 GFLOP/s against 160 with
+     * repacking (float32, 2 threads, busy machine).
+     */
+    static final long SHARED_B_MIN = 1L << 18;
 
     static final VectorGemm INSTANCE = new VectorGemm();
 
@@ -60,10 +76,15 @@ final class VectorGemm implements GemmKernel {
             });
             return;
         }
-        Split split = Split.of(m, n, k, PackedDgemm.MR, PackedDgemm.NR);
+        Split split = Split.of(m, n, k, PackedDgemm.MR, PackedDgemm.NR, PackedDgemm.MC);
         if (split.tasks == 1) {
             PackedDgemm.multiply(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, 0, m, 0, n, false,
                     alpha, beta, PackedDgemm.workspace());
+            return;
+        }
+        if (split.rows && (long) k * n >= SHARED_B_MIN) {
+            PackedDgemm.multiplyRowStripes(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, m, n, k, alpha, beta,
+                    split.chunk, LinalgExecutor.threads());
             return;
         }
         LinalgExecutor.parallelFor(split.tasks, t -> {
@@ -106,10 +127,15 @@ final class VectorGemm implements GemmKernel {
             });
             return;
         }
-        Split split = Split.of(m, n, k, PackedSgemm.MR, PackedSgemm.NR);
+        Split split = Split.of(m, n, k, PackedSgemm.MR, PackedSgemm.NR, PackedSgemm.MC);
         if (split.tasks == 1) {
             PackedSgemm.multiply(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, k, 0, m, 0, n, false,
                     alpha, beta, PackedSgemm.workspace());
+            return;
+        }
+        if (split.rows && (long) k * n >= SHARED_B_MIN) {
+            PackedSgemm.multiplyRowStripes(ta, ad, ao, as, tb, bd, bo, bs, cd, co, cs, m, n, k, alpha, beta,
+                    split.chunk, LinalgExecutor.threads());
             return;
         }
         LinalgExecutor.parallelFor(split.tasks, t -> {
@@ -121,24 +147,44 @@ final class VectorGemm implements GemmKernel {
         });
     }
 
-    /** How C is cut between threads: {@code tasks} stripes of {@code chunk} rows (or columns). */
+    /**
+     * How C is cut between threads: {@code tasks} stripes of {@code chunk} rows (or columns). Packed row
+     * stripes share one packing of op(B) ({@code multiplyRowStripes}); packed column stripes each repack
+     * all of op(A).
+     */
     record Split(int tasks, int chunk, boolean rows) {
-        static Split of(int m, int n, int k, int mr, int nr) {
-            return split(m, n, k, m >= n, mr, nr);
+        /**
+         * The packed path: row stripes when C is at least as tall as wide, or tall enough that a cut of
+         * {@link #STRIPES_PER_THREAD} stripes per thread gives each an MC-row block of A (shorter stripes
+         * would stream the shared B panel once per short block); column stripes otherwise, where op(A) is
+         * short and repacking it per stripe is cheap.
+         */
+        static Split of(int m, int n, int k, int mr, int nr, int mc) {
+            int threads = LinalgExecutor.threads();
+            if (threads == 1 || (long) m * n * k < PARALLEL_MIN_MACS) {
+                return new Split(1, Math.max(m, n), true);
+            }
+            if (m >= n || m >= threads * STRIPES_PER_THREAD * mc) {
+                int wanted = threads * ((long) k * n >= SHARED_B_MIN ? ROW_STRIPES_PER_THREAD : STRIPES_PER_THREAD);
+                int chunk = Math.max(mr, (m + wanted - 1) / wanted);
+                int align = chunk >= mc ? mc : mr;
+                chunk = (chunk + align - 1) / align * align;
+                return new Split((m + chunk - 1) / chunk, chunk, true);
+            }
+            return split(n, threads, nr, false);
         }
 
         /** Row stripes only (the narrow path keeps every row's whole inner dimension on one thread). */
         static Split rows(int m, int n, int k, int mr) {
-            return split(m, n, k, true, mr, mr);
-        }
-
-        private static Split split(int m, int n, int k, boolean rows, int mr, int nr) {
             int threads = LinalgExecutor.threads();
             if (threads == 1 || (long) m * n * k < PARALLEL_MIN_MACS) {
-                return new Split(1, Math.max(m, n), rows);
+                return new Split(1, Math.max(m, n), true);
             }
-            int extent = rows ? m : n;
-            int align = rows ? mr : nr;
+            return split(m, threads, mr, true);
+        }
+
+        /** {@link #STRIPES_PER_THREAD} stripes per thread over {@code extent}, rounded up to {@code align}. */
+        private static Split split(int extent, int threads, int align, boolean rows) {
             int wanted = threads * STRIPES_PER_THREAD;
             int chunk = Math.max(align, (extent + wanted - 1) / wanted);
             chunk = (chunk + align - 1) / align * align;

@@ -192,7 +192,7 @@ class VectorGemmTest {
             int n = s[1];
             int k = s[2];
             assertTrue((long) m * n * k >= VectorGemm.PARALLEL_MIN_MACS, "shape must be above the threshold");
-            VectorGemm.Split split = VectorGemm.Split.of(m, n, k, PackedDgemm.MR, PackedDgemm.NR);
+            VectorGemm.Split split = VectorGemm.Split.of(m, n, k, PackedDgemm.MR, PackedDgemm.NR, PackedDgemm.MC);
             assertEquals(LinalgExecutor.threads() > 1, split.tasks() > 1, "split " + split);
 
             DMatrix a = ProductCheck.stridedD(k, m, rng);
@@ -220,5 +220,131 @@ class VectorGemmTest {
                     ProductCheck.absProductF(Transpose.NO, af, Transpose.YES, bf, m, n, k), 1, 0, null, k,
                     FLOAT_UNIT);
         }
+    }
+
+    /** (rows per stripe in units of MR, most packing tasks per panel) for {@link #rowStripesEqualOneRun}. */
+    private static final int[][] ROW_SPLITS = {{1, 1}, {3, 3}, {5, 7}, {4, 2}, {2, 64}};
+
+    static Stream<Arguments> transposes() {
+        List<Arguments> out = new ArrayList<>();
+        for (Transpose ta : Transpose.values()) {
+            for (Transpose tb : Transpose.values()) {
+                out.add(Arguments.of(ta, tb));
+            }
+        }
+        return out.stream();
+    }
+
+    /**
+     * Row stripes over one shared packing of op(B) ({@code multiplyRowStripes}) give bitwise the one-run
+     * result for any stripe height and any split of the packing (including more packing tasks than
+     * slivers, and stripe counts a 3- or 5-thread cut would make), on C wider than two B panels with an
+     * inner dimension longer than one slice (so op(B) is shared in more than one group of panels) and rows
+     * not a multiple of MR, written through a view.
+     */
+    @ParameterizedTest(name = "row stripes {0}{1}")
+    @MethodSource("transposes")
+    void rowStripesEqualOneRun(Transpose ta, Transpose tb) {
+        SplittableRandom rng = new SplittableRandom(SEED + 5 + ta.ordinal() * 2 + tb.ordinal());
+        boolean tA = ta == Transpose.YES;
+        boolean tB = tb == Transpose.YES;
+        int m = 29;
+        int n = 2 * PackedDgemm.NC + 17;
+        int k = PackedDgemm.KC + 5;
+        assertTrue((long) n * k > PackedDgemm.SHARED_B_MAX, "op(B) must take more than one shared group");
+        DMatrix a = tA ? ProductCheck.stridedD(k, m, rng) : ProductCheck.stridedD(m, k, rng);
+        DMatrix b = tB ? ProductCheck.stridedD(n, k, rng) : ProductCheck.stridedD(k, n, rng);
+        DMatrix parent0 = DMatrix.random(m + 3, n + 2, rng);
+        DMatrix one = parent0.copy();
+        DMatrix oneC = one.view(1, 2, m, n);
+        PackedDgemm.multiply(tA, a.data(), a.offset(), a.stride(), tB, b.data(), b.offset(), b.stride(),
+                oneC.data(), oneC.offset(), oneC.stride(), k, 0, m, 0, n, false, 0.75, -1.25,
+                PackedDgemm.workspace());
+        for (int[] split : ROW_SPLITS) {
+            DMatrix striped = parent0.copy();
+            DMatrix c = striped.view(1, 2, m, n);
+            PackedDgemm.multiplyRowStripes(tA, a.data(), a.offset(), a.stride(), tB, b.data(), b.offset(),
+                    b.stride(), c.data(), c.offset(), c.stride(), m, n, k, 0.75, -1.25,
+                    split[0] * PackedDgemm.MR, split[1]);
+            assertArrayEquals(one.data(), striped.data(), "dgemm stripes " + split[0] + "xMR, " + split[1]
+                    + " packing tasks");
+        }
+        DMatrix ref = parent0.view(1, 2, m, n).copy();
+        SCALAR.gemm(ta, tb, 0.75, a, b, -1.25, ref);
+        ProductCheck.assertProductClose("dgemm stripes vs scalar", oneC.toArray(), ref.toArray(),
+                ProductCheck.absProductD(ta, a, tb, b, m, n, k), 0.75, -1.25,
+                parent0.view(1, 2, m, n).toArray(), k, DOUBLE_UNIT);
+
+        int nf = 2 * PackedSgemm.NC + 17;
+        int kf = PackedSgemm.KC + 5;
+        assertTrue((long) nf * kf > PackedSgemm.SHARED_B_MAX, "op(B) must take more than one shared group");
+        FMatrix af = tA ? ProductCheck.stridedF(kf, m, rng) : ProductCheck.stridedF(m, kf, rng);
+        FMatrix bf = tB ? ProductCheck.stridedF(nf, kf, rng) : ProductCheck.stridedF(kf, nf, rng);
+        FMatrix parentF = FMatrix.random(m + 3, nf + 2, rng);
+        parentF.view(1, 2, m, nf).fill(Float.NaN);
+        FMatrix oneF = parentF.copy();
+        FMatrix oneCF = oneF.view(1, 2, m, nf);
+        PackedSgemm.multiply(tA, af.data(), af.offset(), af.stride(), tB, bf.data(), bf.offset(), bf.stride(),
+                oneCF.data(), oneCF.offset(), oneCF.stride(), kf, 0, m, 0, nf, false, -0.5f, 0f,
+                PackedSgemm.workspace());
+        for (int[] split : ROW_SPLITS) {
+            FMatrix striped = parentF.copy();
+            FMatrix c = striped.view(1, 2, m, nf);
+            PackedSgemm.multiplyRowStripes(tA, af.data(), af.offset(), af.stride(), tB, bf.data(), bf.offset(),
+                    bf.stride(), c.data(), c.offset(), c.stride(), m, nf, kf, -0.5f, 0f,
+                    split[0] * PackedSgemm.MR, split[1]);
+            assertArrayEquals(oneF.data(), striped.data(), "sgemm stripes " + split[0] + "xMR, " + split[1]
+                    + " packing tasks");
+        }
+        FMatrix refF = FMatrix.zeros(m, nf);
+        SCALAR.gemm(ta, tb, -0.5f, af, bf, 0f, refF);
+        ProductCheck.assertProductClose("sgemm stripes vs scalar", ProductCheck.toDouble(oneCF),
+                ProductCheck.toDouble(refF), ProductCheck.absProductF(ta, af, tb, bf, m, nf, kf), -0.5, 0, null,
+                kf, FLOAT_UNIT);
+        assertOutsideUntouched(ProductCheck.toDouble(parentF), ProductCheck.toDouble(oneF), 1, 2, m, nf);
+    }
+
+    /**
+     * C wider than tall but with enough rows (an encoder's {@code X W}, scaled down) is cut into row
+     * stripes sharing op(B)'s packing; through the public kernel the result equals one engine run bitwise
+     * and the scalar reference within the product bound.
+     */
+    @Test
+    void wideProductWithEnoughRowsTakesSharedRowStripes() {
+        int m = 300;
+        int n = 700;
+        int k = 380;
+        SplittableRandom rng = new SplittableRandom(SEED + 4);
+        assertTrue((long) m * n * k >= VectorGemm.PARALLEL_MIN_MACS, "shape must be above the threshold");
+        assertTrue((long) k * n >= VectorGemm.SHARED_B_MIN, "op(B) must be large enough to share");
+        VectorGemm.Split split = VectorGemm.Split.of(m, n, k, PackedDgemm.MR, PackedDgemm.NR, PackedDgemm.MC);
+        VectorGemm.Split splitF = VectorGemm.Split.of(m, n, k, PackedSgemm.MR, PackedSgemm.NR, PackedSgemm.MC);
+        boolean parallel = LinalgExecutor.threads() > 1;
+        assertEquals(parallel, split.tasks() > 1 && split.rows(), "split " + split);
+        assertEquals(parallel, splitF.tasks() > 1 && splitF.rows(), "split " + splitF);
+
+        DMatrix a = ProductCheck.stridedD(m, k, rng);
+        DMatrix b = ProductCheck.stridedD(k, n, rng);
+        DMatrix c0 = DMatrix.random(m, n, rng);
+        DMatrix par = c0.copy();
+        DMatrix one = c0.copy();
+        VectorGemm.INSTANCE.dgemm(Transpose.NO, Transpose.NO, 1.0, a, b, 1.0, par);
+        PackedDgemm.multiply(false, a.data(), a.offset(), a.stride(), false, b.data(), b.offset(), b.stride(),
+                one.data(), 0, n, k, 0, m, 0, n, false, 1.0, 1.0, PackedDgemm.workspace());
+        assertArrayEquals(one.data(), par.data(), "dgemm " + m + "x" + n + "x" + k);
+
+        FMatrix af = ProductCheck.stridedF(k, m, rng);
+        FMatrix bf = ProductCheck.stridedF(k, n, rng);
+        FMatrix parF = FMatrix.zeros(m, n);
+        FMatrix oneF = FMatrix.zeros(m, n);
+        VectorGemm.INSTANCE.sgemm(Transpose.YES, Transpose.NO, 1f, af, bf, 0f, parF);
+        PackedSgemm.multiply(true, af.data(), af.offset(), af.stride(), false, bf.data(), bf.offset(),
+                bf.stride(), oneF.data(), 0, n, k, 0, m, 0, n, false, 1f, 0f, PackedSgemm.workspace());
+        assertArrayEquals(oneF.data(), parF.data(), "sgemm " + m + "x" + n + "x" + k);
+        FMatrix refF = FMatrix.zeros(m, n);
+        SCALAR.gemm(Transpose.YES, Transpose.NO, 1f, af, bf, 0f, refF);
+        ProductCheck.assertProductClose("shared-row-stripe sgemm", ProductCheck.toDouble(parF),
+                ProductCheck.toDouble(refF), ProductCheck.absProductF(Transpose.YES, af, Transpose.NO, bf, m, n, k),
+                1, 0, null, k, FLOAT_UNIT);
     }
 }
