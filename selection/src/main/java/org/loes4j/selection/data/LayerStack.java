@@ -235,6 +235,9 @@ public final class LayerStack {
 
     /** {@code l * rows + i} of the first (by layer position, then row) non-finite row in rows [r0, r1), or MAX_VALUE. */
     private long scanFinite(int r0, int r1) {
+        if (contiguousRecords() && contiguousAllFinite(r0, r1)) {
+            return Long.MAX_VALUE;
+        }
         long first = Long.MAX_VALUE;
         int[] bits32 = null;
         long[] bits64 = null;
@@ -274,22 +277,91 @@ public final class LayerStack {
     }
 
     /**
+     * True when the layers are the consecutive d-wide pieces of one record per row, in order, in one
+     * segment of one precision: row i of every layer then lies in one contiguous stretch, and rows follow
+     * each other (an (N, L, d) file with every layer selected).
+     */
+    private boolean contiguousRecords() {
+        if (segments == null) {
+            return false;
+        }
+        SegmentMatrix s0 = segments.get(0);
+        long bytes = s0.precision().bytes();
+        if (s0.stride() != (long) indices.length * dim) {
+            return false;
+        }
+        for (int l = 1; l < indices.length; l++) {
+            SegmentMatrix sl = segments.get(l);
+            if (sl.segment() != s0.segment() || sl.precision() != s0.precision() || sl.stride() != s0.stride()
+                    || sl.byteOffset() != s0.byteOffset() + l * dim * bytes) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Values checked per copy by {@link #contiguousAllFinite}. */
+    private static final int FINITE_BLOCK = 1 << 14;
+
+    /**
+     * For {@link #contiguousRecords()} stacks: true when every value of rows [r0, r1) of every layer is
+     * finite, scanned as one stretch in blocks (far fewer calls than row by row: cold, before the JIT has
+     * compiled the loop, per-call cost dominates). False says only that some value is not finite.
+     */
+    private boolean contiguousAllFinite(int r0, int r1) {
+        SegmentMatrix s0 = segments.get(0);
+        long bytes = s0.precision().bytes();
+        long from = s0.byteOffset() + (long) r0 * s0.stride() * bytes;
+        long count = (long) (r1 - r0) * s0.stride();
+        if (s0.precision() == Precision.FLOAT32) {
+            int[] block = new int[(int) Math.min(FINITE_BLOCK, count)];
+            for (long done = 0; done < count; done += block.length) {
+                int n = (int) Math.min(block.length, count - done);
+                MemorySegment.copy(s0.segment(), I32, from + 4 * done, block, 0, n);
+                if (!allFinite(block, n)) {
+                    return false;
+                }
+            }
+        } else {
+            long[] block = new long[(int) Math.min(FINITE_BLOCK, count)];
+            for (long done = 0; done < count; done += block.length) {
+                int n = (int) Math.min(block.length, count - done);
+                MemorySegment.copy(s0.segment(), I64, from + 8 * done, block, 0, n);
+                if (!allFinite(block, n)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
      * True when no float32 bit pattern has an all-ones exponent (Inf or NaN): with {@code e = bits & 0x7f800000},
      * {@code e + 0x00800000} reaches the sign bit exactly when e is all ones.
      */
     static boolean allFinite(int[] bits) {
+        return allFinite(bits, bits.length);
+    }
+
+    /** {@link #allFinite(int[])} on the first n values. */
+    static boolean allFinite(int[] bits, int n) {
         int acc = 0;
-        for (int b : bits) {
-            acc |= (b & 0x7f800000) + 0x00800000;
+        for (int j = 0; j < n; j++) {
+            acc |= (bits[j] & 0x7f800000) + 0x00800000;
         }
         return acc >= 0;
     }
 
     /** The float64 twin of {@link #allFinite(int[])}: exponent mask 0x7ff0..., carry 0x0010.... */
     static boolean allFinite(long[] bits) {
+        return allFinite(bits, bits.length);
+    }
+
+    /** {@link #allFinite(long[])} on the first n values. */
+    static boolean allFinite(long[] bits, int n) {
         long acc = 0;
-        for (long b : bits) {
-            acc |= (b & 0x7ff0000000000000L) + 0x0010000000000000L;
+        for (int j = 0; j < n; j++) {
+            acc |= (bits[j] & 0x7ff0000000000000L) + 0x0010000000000000L;
         }
         return acc >= 0;
     }

@@ -134,11 +134,17 @@ class DataTest {
             }
             LayerStack stack = LayerStack.ofSegments(mats, new int[] {4, 5, 6});
             stack.checkFinite();
+            // Whole records (all layers in file order) are scanned as one stretch; a subset row by row.
+            stack.subset(new int[] {0, 2}).checkFinite();
             // Row 3 of layer position 2 comes first in the file; row n - 2 of layer position 1 comes first by layer.
             seg.set(f32, 4L * ((3L * layers + 2) * d + 4), Float.NEGATIVE_INFINITY);
             seg.set(f32, 4L * (((long) (n - 2) * layers + 1) * d + 9), Float.NaN);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, stack::checkFinite);
             assertEquals("embeddings: NaN at layer 5, row " + (n - 2) + ", column 9", e.getMessage());
+            IllegalArgumentException sub = assertThrows(IllegalArgumentException.class,
+                    () -> stack.subset(new int[] {2, 1}).checkFinite());
+            assertEquals("embeddings: -Infinity at layer 6, row 3, column 4", sub.getMessage(),
+                    "layer position 0 of the subset is layer 6");
             seg.set(f32, 4L * (((long) (n - 2) * layers + 1) * d + 9), 0f);
             e = assertThrows(IllegalArgumentException.class, stack::checkFinite);
             assertEquals("embeddings: -Infinity at layer 6, row 3, column 4", e.getMessage());
