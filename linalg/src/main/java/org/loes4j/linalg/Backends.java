@@ -44,9 +44,7 @@ public final class Backends {
      * not load LibTorch (about 0.3 s of dlopen) just to list it as a fallback it never uses.
      */
     private Backends(List<Backend> all, String requested) {
-        List<Backend> sorted = new ArrayList<>(all);
-        sorted.sort(Comparator.comparingInt(Backend::priority).reversed());
-        this.all = List.copyOf(sorted);
+        this.all = List.copyOf(all); // from discover(): already by descending priority
         this.requested = requested;
         Backend pick = null;
         if (requested.equals("auto")) {
