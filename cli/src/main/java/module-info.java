@@ -1,6 +1,7 @@
 /** The {@code loes} command line (picocli). */
 module org.loes4j.cli {
     requires org.loes4j.linalg;
+    requires org.loes4j.data;
     requires org.loes4j.nativebindings;
     requires org.loes4j.encoders;
     requires org.loes4j.selection;
