@@ -121,8 +121,10 @@ public final class Backends {
         Backend c = chosen();
         Map<String, String> details = new LinkedHashMap<>(c.details());
         details.put("threads", Integer.toString(LinalgExecutor.threads()));
-        LOG.log(Level.INFO, "loes4j linalg backend: " + c.name() + " (" + why + "; " + c.availability().reason()
-                + ") " + details);
+        // -Dloes4j.quiet=true: library users who log the choice themselves (doctor, provenance) drop the INFO line;
+        // the warning about the slow path stays.
+        LOG.log(Boolean.getBoolean("loes4j.quiet") ? Level.DEBUG : Level.INFO, "loes4j linalg backend: " + c.name()
+                + " (" + why + "; " + c.availability().reason() + ") " + details);
         for (Backend b : all) {
             if (b.name().equals("vector") && !b.availability().available()) {
                 LOG.log(Level.WARNING, "loes4j: the Vector API backend is NOT in use and every kernel runs on "
