@@ -1,7 +1,8 @@
 package org.loes4j.encoders.bert;
 
 /**
- * The shape of a BERT encoder, inferred from its weights (see {@link BertWeights#fromOnnx}).
+ * The shape of a BERT encoder, inferred from its weights (see {@link OnnxBertImporter#load} and
+ * {@link SafetensorsBertImporter#load}).
  *
  * @param vocabSize     rows of the word-embedding table
  * @param hidden        model width d

@@ -17,7 +17,7 @@ import org.loes4j.linalg.io.Json;
  * <p>For one text: special tokens written literally in the text (e.g. {@code "[SEP]"}) are split out
  * first; every other stretch is normalised ({@link BertNormalizer}), split on white space (removed) and
  * on punctuation (each punctuation character its own word; punctuation is any Unicode P* character or
- * an ASCII symbol from the ranges {@code !-/ :-@ [-` {-~}); each word of more than
+ * an ASCII symbol from the ranges <code>!-/ :-@ [-` &#123;-~</code>); each word of more than
  * {@code maxInputCharsPerWord} characters becomes {@code [UNK]}, any other is cut greedily into the
  * longest vocabulary pieces from the left, continuation pieces carrying the {@code ##} prefix (a word
  * with no complete cut becomes a single {@code [UNK]}). The result is wrapped as

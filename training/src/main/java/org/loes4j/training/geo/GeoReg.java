@@ -19,7 +19,7 @@ import org.loes4j.linalg.Transpose;
  *
  * <p>No eigen-decomposition: the jitter keeps every eigenvalue at or above 1e-4, so the spec's clamp at
  * 1e-6 never binds, and the eigenvalue sums are {@code tr(Sigma)} and {@code ||Sigma||_F^2}. Both follow
- * from the smaller Gram matrix: with K = Fc Fc^T (B x B) when B <= D, {@code tr(Fc^T Fc) = tr K} and
+ * from the smaller Gram matrix: with {@code K = Fc Fc^T} (B x B) when {@code B <= D}, {@code tr(Fc^T Fc) = tr K} and
  * {@code ||Fc^T Fc||_F = ||K||_F}. The gradient is
  * {@code d isoLoss / dF = 4 / ((D-1)(B-1)) (Fc Sigma - tr(Sigma)/D Fc)}, with
  * {@code Fc Sigma = K Fc / (B-1) + 1e-4 Fc} (no D x D matrix is formed); the centring needs no

@@ -10,9 +10,9 @@ package org.loes4j.training.metrics;
  * {@code A = 2/pi (theta + sin(theta) (cos(theta) + 2/3 cos^3(theta) + ... ))} for odd df and
  * {@code A = sin(theta) (1 + 1/2 cos^2(theta) + 1*3/(2*4) cos^4(theta) + ...)} for even df, p = 1 - A.
  *
- * @param t       the t statistic (NaN when n < 2; +-infinity when all differences are equal and non-zero)
+ * @param t       the t statistic (NaN when {@code n < 2}; +-infinity when all differences are equal and non-zero)
  * @param df      degrees of freedom n - 1
- * @param pValue  two-sided p-value (1 when every difference is 0; NaN when n < 2)
+ * @param pValue  two-sided p-value (1 when every difference is 0; NaN when {@code n < 2})
  * @param meanDifference mean of a - b
  */
 public record PairedTTest(double t, int df, double pValue, double meanDifference) {

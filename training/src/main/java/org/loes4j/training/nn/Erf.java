@@ -17,7 +17,7 @@ package org.loes4j.training.nn;
  * Those cost up to 190 iterations per value, far too slow for GELU on 131k activations per batch,
  * so {@link #erf} and {@link #erfc} expand around a grid of 193 points whose values and Taylor
  * coefficients the reference computes once (see the comment on the table). Accuracy against mpmath:
- * relative error below 1e-15 for erf and 3e-15 for erfc (x >= 0; for x < 0 erfc is 2 - erfc(-x)).
+ * relative error below 1e-15 for erf and 3e-15 for erfc ({@code x >= 0}; for {@code x < 0} erfc is {@code 2 - erfc(-x)}).
  */
 public final class Erf {
     private static final double TWO_OVER_SQRT_PI = 1.1283791670955126;

@@ -4,7 +4,7 @@ package org.loes4j.training.optim;
  * Learning rate as a function of the number of optimiser steps already taken ({@code step} = 0 for
  * the first update), over {@code totalSteps} updates:
  * <pre>
- *   factor(step) = step / warmup                                   if step < warmup
+ *   factor(step) = step / warmup                                   if step &lt; warmup
  *                = (1 + cos(pi * (step - warmup) / (total - warmup))) / 2   otherwise (0 after the end)
  *   lr(step)     = floor + (base - floor) * factor(step)
  * </pre>
