@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the module graph of STYLE.md real: {@code cli -> {encoders, selection, training} -> linalg <-
+ * Keeps the module graph of STYLE.md real: {@code cli -> {encoders, selection, training} -> data -> linalg <-
  * native-bindings}, bench on top of everything, and no third-party runtime dependency in the core
- * modules (linalg, selection, training).
+ * modules (linalg, data, selection, training); and one data vocabulary: the embeddings, labels, task and
+ * provenance types exist once, in {@code data}.
  */
 class ArchitectureTest {
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
@@ -25,13 +26,14 @@ class ArchitectureTest {
     /** For every module, the loes4j modules it may require. */
     private static final Map<String, Set<String>> ALLOWED = Map.of(
             "linalg", Set.of(),
+            "data", Set.of("org.loes4j.linalg"),
             "native-bindings", Set.of("org.loes4j.linalg"),
-            "encoders", Set.of("org.loes4j.linalg"),
-            "selection", Set.of("org.loes4j.linalg"),
-            "training", Set.of("org.loes4j.linalg"),
-            "cli", Set.of("org.loes4j.linalg", "org.loes4j.nativebindings", "org.loes4j.encoders",
+            "encoders", Set.of("org.loes4j.linalg", "org.loes4j.data"),
+            "selection", Set.of("org.loes4j.linalg", "org.loes4j.data"),
+            "training", Set.of("org.loes4j.linalg", "org.loes4j.data"),
+            "cli", Set.of("org.loes4j.linalg", "org.loes4j.data", "org.loes4j.nativebindings", "org.loes4j.encoders",
                     "org.loes4j.selection", "org.loes4j.training"),
-            "bench", Set.of("org.loes4j.linalg", "org.loes4j.nativebindings", "org.loes4j.encoders",
+            "bench", Set.of("org.loes4j.linalg", "org.loes4j.data", "org.loes4j.nativebindings", "org.loes4j.encoders",
                     "org.loes4j.selection", "org.loes4j.training"));
 
     private static final Pattern REQUIRES = Pattern.compile("requires\\s+(?:static\\s+|transitive\\s+)*([\\w.]+)\\s*;");
@@ -86,7 +88,7 @@ class ArchitectureTest {
 
     @Test
     void coreModulesHaveNoThirdPartyRuntimeDependencies() throws IOException {
-        for (String module : new String[] {"linalg", "selection", "training"}) {
+        for (String module : new String[] {"linalg", "data", "selection", "training"}) {
             for (String r : requires(module)) {
                 assertTrue(r.startsWith("org.loes4j.") || r.startsWith("java.") || r.startsWith("jdk."),
                         module + " requires third-party module " + r);
@@ -111,5 +113,31 @@ class ArchitectureTest {
             assertTrue(pom.contains("<module>" + module + "</module>"), "root pom lacks " + module);
         }
         assertEquals(modules.size(), Pattern.compile("<module>").matcher(pom).results().count());
+    }
+
+    /** Types that must exist once, in org.loes4j.data, and nowhere else in the main sources. */
+    private static final Set<String> VOCABULARY = Set.of("Task", "Targets", "Labels", "Embeddings", "LayerStack",
+            "LayeredEmbeddings", "PooledHiddenStates", "Provenance");
+    private static final Pattern TYPE_DECLARATION = Pattern.compile(
+            "^\\s*(?:public\\s+|private\\s+|protected\\s+|\\s+|final\\s+|abstract\\s+|sealed\\s+|static\\s+)*(?:class|interface|enum|record)\\s+(\\w+)",
+            Pattern.MULTILINE);
+
+    @Test
+    void theDataVocabularyExistsOnce() throws IOException {
+        for (String module : ALLOWED.keySet()) {
+            Path src = ROOT.resolve(module).resolve("src/main/java");
+            if (module.equals("data") || !Files.isDirectory(src)) {
+                continue;
+            }
+            try (var files = Files.walk(src)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    Matcher m = TYPE_DECLARATION.matcher(Files.readString(f));
+                    while (m.find()) {
+                        assertTrue(!VOCABULARY.contains(m.group(1)), ROOT.relativize(f) + " declares " + m.group(1)
+                                + ": the data vocabulary lives in the data module only");
+                    }
+                }
+            }
+        }
     }
 }

@@ -34,6 +34,7 @@ class ClassFileVersionTest {
     /** Every library module (Java module names). */
     static final List<String> LIBRARY_MODULES = List.of(
             "org.loes4j.linalg",
+            "org.loes4j.data",
             "org.loes4j.nativebindings",
             "org.loes4j.encoders",
             "org.loes4j.selection",
