@@ -119,7 +119,7 @@ class ArchitectureTest {
     private static final Set<String> VOCABULARY = Set.of("Task", "Targets", "Labels", "Embeddings", "LayerStack",
             "LayeredEmbeddings", "PooledHiddenStates", "Provenance");
     private static final Pattern TYPE_DECLARATION = Pattern.compile(
-            "^\\s*(?:public\\s+|private\\s+|protected\\s+|\\s+|final\\s+|abstract\\s+|sealed\\s+|static\\s+)*(?:class|interface|enum|record)\\s+(\\w+)",
+            "^\\s*(?:public\\s+|private\\s+|protected\\s+|final\\s+|abstract\\s+|sealed\\s+|static\\s+)*(?:class|interface|enum|record)\\s+(\\w+)",
             Pattern.MULTILINE);
 
     @Test
