@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import org.loes4j.data.LayeredEmbeddings;
 import org.loes4j.linalg.DMatrix;
-import org.loes4j.selection.data.LayerStack;
 
 /**
  * Seeded synthetic "encoder" layers with structure: a shared latent drifts through the layers, a class
@@ -78,12 +78,12 @@ final class Fixtures {
         return m;
     }
 
-    LayerStack stack() {
+    LayeredEmbeddings stack() {
         List<DMatrix> list = new ArrayList<>();
         for (double[][] x : layers) {
             list.add(DMatrix.of(x));
         }
-        return LayerStack.ofMatrices(list);
+        return LayeredEmbeddings.ofMatrices(list);
     }
 
     long[] longLabels() {
