@@ -458,6 +458,8 @@ public final class Loes implements LayerSelector {
      * argument means the default.
      */
     public static final class Builder {
+        private static final LoesOptions DEFAULTS = LoesOptions.builder().build();
+
         private final LoesOptions.Builder options = LoesOptions.builder();
         private Linalg linalg;
         private Map<String, String> inputDigests = Map.of();
@@ -571,7 +573,5 @@ public final class Loes implements LayerSelector {
         public Loes build() {
             return new Loes(linalg, options.build(), inputDigests, diagnostics);
         }
-
-        private static final LoesOptions DEFAULTS = LoesOptions.builder().build();
     }
 }

@@ -105,7 +105,7 @@ public record LoesOptions(int k, Task task, double alpha, double gamma, double e
         return m;
     }
 
-    /** Mutable builder; {@link #build()} validates. */
+    /** Mutable builder; {@link #build()} validates. A null task, accumulation or triangle means the default. */
     public static final class Builder {
         private int k = 4;
         private Task task = Task.CLASSIFICATION;
