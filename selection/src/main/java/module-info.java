@@ -1,5 +1,6 @@
 /** LOES layer selection, its baselines and the layer diagnostics. */
 module org.loes4j.selection {
+    requires transitive org.loes4j.data;
     requires transitive org.loes4j.linalg;
 
     exports org.loes4j.selection;

@@ -6,71 +6,49 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import org.loes4j.data.Labels;
+import org.loes4j.data.LayeredEmbeddings;
+import org.loes4j.data.Provenance;
+import org.loes4j.data.Task;
 import org.loes4j.linalg.DMatrix;
-import org.loes4j.linalg.LibraryInfo;
 import org.loes4j.linalg.Linalg;
 import org.loes4j.linalg.Transpose;
-import org.loes4j.linalg.regression.Ridge;
 import org.loes4j.selection.data.CalibrationSplit;
-import org.loes4j.selection.data.LayerStack;
-import org.loes4j.selection.data.Targets;
-import org.loes4j.selection.metrics.EffectiveRank;
-import org.loes4j.selection.metrics.Isotropy;
-import org.loes4j.selection.metrics.MatrixEntropy;
-import org.loes4j.selection.metrics.Redundancy;
-import org.loes4j.selection.metrics.SpectrumSummary;
 import org.loes4j.selection.metrics.TriangleArea;
 
 /**
  * LOES, the greedy layer selection of spec section 2, in paper mode by default.
  *
  * <ol>
- * <li>Initialisation: for every layer, the ridge of raw X_l on T gives fitLoss_l;
+ * <li>Initialisation: for every layer, the ridge of raw X_l on T gives fitLoss_l and
  *     {@code score0(l) = fitLoss_l + alpha (1 - iso_l)}; the argmin is the first pick, its prediction Yhat.</li>
  * <li>While fewer than k are selected: with {@code r = T - Yhat}, every unselected layer is orthogonalised
  *     against the selected ones (ridge mu), its residual fit loss on r computed, and
- *     {@code score(l) = resLoss + alpha (1 - iso_l) + gamma red(l, S) - eta tri(X~_l)}; argmin wins.</li>
+ *     {@code score(l) = resLoss + alpha (1 - iso_l) + gamma red(l, S) - eta tri(X~_l)}; the argmin wins.</li>
  * <li>Yhat accumulates the raw fit of the winner on the original T (paper) or the winner's residual fit
  *     (stagewise).</li>
  * </ol>
- * Ties go to the lowest position in the layer stack. The {@code sampled:T} triangle estimator draws each
- * candidate's triplets from its own generator, {@code new SplittableRandom(seed ^ (step << 32 | layer))}, so an
- * estimate does not depend on the order candidates are evaluated in (the authors' code used one global stream).
+ * The score is {@link LoesScore}; the per-layer quantities and the redundancy are {@link LayerGeometry}; the
+ * orthogonalisation is {@link Orthogonaliser}; the diagnostics {@link LoesDiagnostics}. Layers may have
+ * different widths d_l: every quantity is per layer, and the orthogonalisation concatenates the selected
+ * layers ({@code p = sum of their widths}). Ties go to the lowest position. The {@code sampled:T} triangle
+ * estimator draws each candidate's triplets from its own generator,
+ * {@code new SplittableRandom(seed ^ (step << 32 | layer))}, so an estimate does not depend on the order
+ * candidates are evaluated in (the authors' code used one global stream).
  *
- * <h2>How it is computed</h2>
- * All arithmetic is float64 through {@link Linalg}; a layer is copied to the heap (calibration rows only)
- * when it is needed and dropped after; the N x L x d array is never copied. Each layer keeps its mean and the
- * Gram of its centred features on the smaller side: {@code G = XcT Xc} (d x d, "feature side", d &lt;= N) or
- * {@code K = Xc XcT} (N x N, "kernel side"); on the feature side K is kept too while all L of them fit in
- * {@link #KERNEL_BUDGET_BYTES}. From these: isotropy without eigenvalues ({@link Isotropy#fromGram}), the
- * initial ridge (primal on G; dual on K, where the residual is exactly {@code lambda (K + lambda I)^-1 Tc}), and
- * raw-feature redundancy: {@code <K_a, K_b> + 2N u_a.u_b + N^2 |m_a|^2 |m_b|^2} with {@code u = Xc mT} (this
- * is {@code ||X_aT X_b||_F^2} because {@code 1T Xc = 0}), or {@code ||G_ab + N m_aT m_b||_F^2} from cross blocks
- * {@code G_ab = Xc_aT Xc_b} when the kernels do not fit.
+ * <p>All arithmetic is float64 through {@link Linalg}; a layer's calibration rows are copied to the heap when
+ * needed and dropped after; the N x sum(d_l) array is never copied. Provenance counts the candidates of each
+ * route ({@code candidateRoutes}). Every route is checked against a plain reference implementation to 1e-9.
  *
- * <p>Orthogonalisation forms X~ explicitly (no Schur-complement identity, so no cancellation), on the side
- * where the system is well posed. With p = d |S| &lt; N (primal): the N x N projector
- * {@code M = I - Sc (ScT Sc + mu I)^-1 ScT} is formed once per step ({@code A = ScT Sc + mu I = L LT},
- * {@code Y = L^-1 ScT}, {@code M = I - YT Y}) and {@code X~ = M Xc_l} is one GEMM per candidate; for large N
- * (no kernels), while {@code 2 p^2 d + N p d < N^2 d}, {@code B = A^-1 [Xc_jT Xc_l]_j} from cross blocks
- * computed once, when j is selected, and reused in every later step and for redundancy, then
- * {@code X~ = Xc_l - Sc B}. With p &gt;= N (dual):
- * {@code X~ = Xc_l - K_S (K_S + mu I)^-1 Xc_l = Q Xc_l}, {@code Q = mu (K_S + mu I)^-1}, {@code K_S = sum K_j},
- * Q formed once per step. The mean of X_l that the spec adds back to X~ changes neither the ridge (which
- * centres) nor the centroid differences, so it is left out.
- *
- * <p>Implicit dual route: with p &gt;= N the orthogonalised candidate is usually tiny ({@code ~ mu / sigma^2}),
- * and then the residual ridge {@code lambda (K~ + lambda I)^-1 rc}, {@code K~ = Q K_l Q}, is summed as the
- * series {@code sum_m (-K~ / lambda)^m rc}, whose ratio is bounded by {@code tr K~ / lambda = <Q^2, K_l> /
- * lambda}; it is taken only when that bound is at most {@link #IMPLICIT_LIMIT}. The class centroids' Gram is
- * then {@code (E Q) K_l (E Q)T} (E: class averaging). Each candidate costs a few N x N by N x c products
- * instead of the N^2 d of forming X~. Provenance counts the candidates of each route. Both routes, the
- * projector and the cross-block route are checked against a plain reference implementation to 1e-9.
+ * <p>Use: {@code Loes.builder().k(4).task(Task.CLASSIFICATION).build().select(layers, labels)}; the builder
+ * holds every option of {@link LoesOptions}, the input digests recorded in the provenance, whether to compute
+ * the diagnostics, and the {@link Linalg} to compute with; a null given to it means the default.
  */
-public final class Loes {
+public final class Loes implements LayerSelector {
     /**
-     * Largest total size of the per-layer N x N kernels kept on the feature side (d &lt;= N) for redundancy and
-     * the projector route; above it (large calibration sets) cross blocks {@code Xc_jT Xc_l} are used instead.
+     * Largest total size of the per-layer N x N kernels kept on the feature side (max d_l &lt;= N) for
+     * redundancy and the projector route; above it (large calibration sets) cross blocks {@code Xc_jT Xc_l} are
+     * used instead.
      */
     static final long KERNEL_BUDGET_BYTES = 512L << 20;
     /**
@@ -79,196 +57,181 @@ public final class Loes {
      * p &gt;= N leaves X~ ~ mu / sigma^2 small).
      */
     static final double IMPLICIT_LIMIT = 0.1;
-    /** The implicit series stops when a term is this small relative to the sum. */
-    static final double IMPLICIT_TOLERANCE = 1e-17;
-    /** Safety cap on the number of series terms (the explicit route is used if it is reached). */
-    static final int IMPLICIT_MAX_TERMS = 60;
 
     private final Linalg linalg;
+    private final LoesOptions options;
+    private final Map<String, String> inputDigests;
+    private final boolean diagnostics;
 
-    public Loes(Linalg linalg) {
-        if (linalg == null) {
-            throw new IllegalArgumentException("linalg: null");
-        }
-        this.linalg = linalg;
+    private Loes(Linalg linalg, LoesOptions options, Map<String, String> inputDigests, boolean diagnostics) {
+        this.linalg = linalg == null ? Linalg.get() : linalg;
+        this.options = options == null ? LoesOptions.builder().build() : options;
+        this.inputDigests = Map.copyOf(inputDigests == null ? Map.of() : inputDigests);
+        this.diagnostics = diagnostics;
     }
 
-    /** LOES on the process-wide linear algebra. */
-    public static Loes create() {
-        return new Loes(Linalg.get());
+    /** LOES with the paper's defaults on {@code linalg} (tests). */
+    Loes(Linalg linalg) {
+        this(linalg, null, null, false);
+    }
+
+    /** A builder with the paper's defaults (k = 4, classification), the process-wide {@link Linalg}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The options this selector was built with. */
+    public LoesOptions options() {
+        return options;
+    }
+
+    /** Runs LOES with the options, digests and diagnostics setting this selector was built with. */
+    @Override
+    public SelectionResult select(LayeredEmbeddings layers, Labels labels) {
+        return select(layers, labels, options, inputDigests, diagnostics);
     }
 
     /**
-     * Runs LOES.
+     * Runs LOES with per-call settings (a command that parses its options once per run).
      *
-     * @param layers       the candidate layers (all rows; the calibration rows are drawn here)
-     * @param targets      targets for every row of {@code layers}; ignored (may be null) for label-free
-     * @param options      hyper-parameters ({@code k} is clamped to the number of layers)
-     * @param inputDigests names and SHA-256 digests of the input files, recorded in the provenance (may be empty)
+     * @param layers       the candidate layers (all rows; the calibration rows are drawn here), any widths
+     * @param labels       labels for every row of {@code layers}, of the options' task; ignored (may be null)
+     *                     for label-free
+     * @param options      hyper-parameters ({@code k} is clamped to the number of layers); null: this selector's
+     * @param inputDigests names and SHA-256 digests of the input files, recorded in the provenance; null: none
      * @param diagnostics  whether to compute the layer diagnostics (eigen-decompositions: slower)
      */
-    public SelectionResult select(LayerStack layers, Targets targets, LoesOptions options,
+    public SelectionResult select(LayeredEmbeddings layers, Labels labels, LoesOptions options,
                                   Map<String, String> inputDigests, boolean diagnostics) {
-        return select(layers, targets, options, inputDigests, diagnostics, KERNEL_BUDGET_BYTES, IMPLICIT_LIMIT);
+        return select(layers, labels, options == null ? this.options : options, inputDigests, diagnostics,
+                KERNEL_BUDGET_BYTES, IMPLICIT_LIMIT);
+    }
+
+    /** Without digests or diagnostics (tests). */
+    SelectionResult select(LayeredEmbeddings layers, Labels labels, LoesOptions options) {
+        return select(layers, labels, options, Map.of(), false);
     }
 
     /**
      * As above with explicit routing limits: tests force the cross-block route with a kernel budget of 0 and
      * the explicit dual route with an implicit limit of 0.
      */
-    SelectionResult select(LayerStack layers, Targets targets, LoesOptions options, Map<String, String> inputDigests,
-                           boolean diagnostics, long kernelBudgetBytes, double implicitLimit) {
-        if (layers == null || options == null) {
-            throw new IllegalArgumentException("layers and options must not be null");
+    SelectionResult select(LayeredEmbeddings layers, Labels labels, LoesOptions options,
+                           Map<String, String> inputDigests, boolean diagnostics, long kernelBudgetBytes,
+                           double implicitLimit) {
+        if (layers == null) {
+            throw new IllegalArgumentException("layers: null");
         }
         boolean labelled = options.task() != Task.LABEL_FREE;
         if (labelled) {
-            if (targets == null) {
-                throw new IllegalArgumentException("targets: null, but the task is " + options.task());
-            }
-            if (targets.rows() != layers.rows()) {
-                throw new IllegalArgumentException("targets: " + targets.rows() + " rows, the layers have " + layers.rows());
-            }
-            if (options.task() == Task.CLASSIFICATION && !targets.isClassification()) {
-                throw new IllegalArgumentException("targets: regression values given for a classification task");
-            }
-            if (options.task() == Task.REGRESSION && targets.isClassification()) {
-                throw new IllegalArgumentException("targets: class labels given for a regression task");
-            }
+            requireLabels(labels, layers, options.task());
         }
         long t0 = System.nanoTime();
-        Map<String, Object> timings = new LinkedHashMap<>();
+        Provenance.Builder prov = Provenance.builder("loes", linalg).seed(options.seed())
+                .hyperParameters(options.asMap());
         int[] rows = CalibrationSplit.rows(layers.rows(), options.calibrationFraction(), options.seed());
-        Targets cal = labelled ? targets.rows(rows) : null;
-        timings.put("calibrationSplitMs", ms(t0));
-        Run run = new Run(layers, rows, cal, options, timings, kernelBudgetBytes, implicitLimit);
-        long td = System.nanoTime();
-        SelectionResult.Diagnostics diag = diagnostics ? run.diagnostics() : null;
-        if (diagnostics) {
-            timings.put("diagnosticsMs", ms(td));
-        }
-        timings.put("totalMs", ms(t0));
+        Labels cal = labelled ? CalibrationSplit.labels(labels, rows) : null;
+        prov.timingSince("calibrationSplitMs", t0);
 
-        Map<String, Object> prov = new LinkedHashMap<>(LibraryInfo.environment());
-        prov.put("method", "loes");
-        prov.put("seed", options.seed());
-        prov.put("hyperParameters", options.asMap());
-        prov.put("kRequested", options.k());
-        prov.put("kUsed", run.k);
-        prov.put("rows", layers.rows());
-        prov.put("calibrationRows", rows.length);
-        prov.put("dim", layers.dim());
-        prov.put("candidateLayers", layers.layerIndices());
-        prov.put("classes", cal != null && cal.isClassification() ? cal.classCount() : 0);
-        prov.put("targetColumns", cal == null ? 0 : cal.columns());
-        prov.put("side", run.featureSide ? "feature (d <= N: d x d Grams" + (run.useCross ? ", cross blocks)" : ", N x N kernels)")
-                : "kernel (d > N: N x N Grams)");
+        LayerGeometry geometry = new LayerGeometry(linalg, layers, rows, options.isotropyEps(), kernelBudgetBytes);
+        Run run = new Run(geometry, cal, options, implicitLimit, prov);
+        run.greedy();
+        SelectionResult.Diagnostics diag = null;
+        if (diagnostics) {
+            long td = System.nanoTime();
+            diag = LoesDiagnostics.of(linalg, geometry);
+            prov.timingSince("diagnosticsMs", td);
+        }
+        prov.timingSince("totalMs", t0);
+
+        prov.detail("kRequested", options.k())
+                .detail("kUsed", run.k)
+                .detail("rows", layers.rows())
+                .detail("calibrationRows", rows.length)
+                .detail("dim", layers.uniformWidth() ? (Object) layers.width(0) : layers.widths())
+                .detail("candidateLayers", layers.layerIndices())
+                .detail("classes", cal != null && cal.isClassification() ? cal.classCount() : 0)
+                .detail("targetColumns", cal == null ? 0 : cal.columns())
+                .detail("side", geometry.featureSide
+                        ? "feature (d <= N: d x d Grams" + (geometry.useCross ? ", cross blocks)" : ", N x N kernels)")
+                        : "kernel (d > N: N x N Grams)");
         Map<String, Object> routes = new LinkedHashMap<>();
         routes.put("explicitCandidates", run.explicitCandidates);
         routes.put("implicitDualCandidates", run.implicitCandidates);
-        routes.put("eigenFallbacks", run.numericalFallbacks);
-        prov.put("candidateRoutes", routes);
-        prov.put("inputs", new LinkedHashMap<>(inputDigests == null ? Map.of() : inputDigests));
-        prov.put("timings", timings);
+        routes.put("eigenFallbacks", run.factors.fallbacks());
+        prov.detail("candidateRoutes", routes).inputs(inputDigests);
         return new SelectionResult("loes", run.selectedLayers(), run.stepScores(), run.layerScores(), run.steps,
-                diag, prov);
+                diag, prov.build());
     }
 
-    /** {@link #select(LayerStack, Targets, LoesOptions, Map, boolean)} without digests or diagnostics. */
-    public SelectionResult select(LayerStack layers, Targets targets, LoesOptions options) {
-        return select(layers, targets, options, Map.of(), false);
+    private static void requireLabels(Labels labels, LayeredEmbeddings layers, Task task) {
+        if (labels == null) {
+            throw new IllegalArgumentException("labels: null, but the task is " + task.cliName());
+        }
+        if (labels.size() != layers.rows()) {
+            throw new IllegalArgumentException("labels: " + labels.size() + " rows, the layers have " + layers.rows());
+        }
+        if (task == Task.CLASSIFICATION && !labels.isClassification()) {
+            throw new IllegalArgumentException("labels: regression values given for a classification task");
+        }
+        if (task == Task.REGRESSION && labels.isClassification()) {
+            throw new IllegalArgumentException("labels: class labels given for a regression task");
+        }
     }
 
-    static double ms(long startNanos) {
-        return Math.round((System.nanoTime() - startNanos) / 1e4) / 100.0;
-    }
-
-    /** One LOES run over the calibration rows; the constructor does the work. */
+    /** One greedy selection over the calibration rows (spec section 2). */
     private final class Run {
-        final LayerStack stack;
-        final int[] rows;
+        final LayerGeometry geometry;
         final LoesOptions o;
+        final LoesScore score;
+        final ShiftedInverse.Counting factors = new ShiftedInverse.Counting(linalg);
+        final Provenance.Builder prov;
+        final double implicitLimit;
         final boolean labelled;
         final int layerCount;
-        final int n;
-        final int d;
         final int k;
-        final boolean featureSide;
+        /** Calibration targets T (N x c), null label-free. */
         final DMatrix t;
-        final int c;
         final int[] classOf;
         final int classes;
 
-        final double[][] mean;
-        final double[] meanSq;
-        final DMatrix[] gram;
-        final double[] normSq;
-        final double[][] u;
-        final double[] iso;
         final double[] fitLoss;
         final double[] score0;
+        /** The raw ridge prediction P_l of every layer on T (labelled). */
         final DMatrix[] prediction;
-        /** Whether the centred N x N kernel of every layer is kept (always on the kernel side). */
-        final boolean kernels;
-        /** Feature side without kernels: cross blocks instead (large N). */
-        final boolean useCross;
-        /** {@code K_l = Xc_l Xc_lT} when {@link #kernels}. */
-        final DMatrix[] kernel;
-        /** With {@link #useCross}: {@code cross[j][l] = Xc_jT Xc_l} for every selected j, filled when needed. */
-        final DMatrix[][] cross;
-        /** Feature side, dual steps: {@code K_j = Xc_j Xc_jT} of selected layers. */
-        final DMatrix[] kernelOfSelected;
-        final DMatrix[] centredOfSelected;
-
-        final double implicitLimit;
-        int implicitCandidates;
-        int explicitCandidates;
-        int numericalFallbacks;
         final List<Integer> selected = new ArrayList<>();
         final List<Double> scores = new ArrayList<>();
         final List<SelectionResult.Step> steps = new ArrayList<>();
+        int implicitCandidates;
+        int explicitCandidates;
 
-        Run(LayerStack stack, int[] rows, Targets cal, LoesOptions o, Map<String, Object> timings, long kernelBudget,
-            double implicitLimit) {
-            this.implicitLimit = implicitLimit;
-            this.stack = stack;
-            this.rows = rows;
+        Run(LayerGeometry geometry, Labels cal, LoesOptions o, double implicitLimit, Provenance.Builder prov) {
+            this.geometry = geometry;
             this.o = o;
+            this.prov = prov;
+            this.implicitLimit = implicitLimit;
             this.labelled = cal != null;
-            this.layerCount = stack.layers();
-            this.n = rows.length;
-            this.d = stack.dim();
+            this.score = LoesScore.of(o, labelled);
+            this.layerCount = geometry.count;
             this.k = Math.min(o.k(), layerCount);
-            this.featureSide = d <= n;
-            this.kernels = !featureSide || (long) layerCount * n * n * 8 <= kernelBudget;
-            this.useCross = !kernels;
-            this.t = labelled ? cal.values() : null;
-            this.c = labelled ? cal.columns() : 0;
-            this.classOf = labelled && cal.isClassification() && o.task() == Task.CLASSIFICATION ? cal.classOf() : null;
+            this.t = labelled ? cal.targetMatrix() : null;
+            this.classOf = labelled && cal.isClassification() ? cal.codes() : null;
             this.classes = classOf == null ? 0 : cal.classCount();
-            mean = new double[layerCount][];
-            meanSq = new double[layerCount];
-            gram = new DMatrix[layerCount];
-            normSq = new double[layerCount];
-            u = new double[layerCount][];
-            iso = new double[layerCount];
             fitLoss = new double[layerCount];
             score0 = new double[layerCount];
             prediction = new DMatrix[layerCount];
-            kernel = new DMatrix[layerCount];
-            cross = new DMatrix[layerCount][];
-            kernelOfSelected = new DMatrix[layerCount];
-            centredOfSelected = new DMatrix[layerCount];
+        }
 
+        void greedy() {
+            // 1. Initialisation: score0 of every layer, the argmin is the first pick.
             long t1 = System.nanoTime();
-            DMatrix tc = labelled ? centred(t) : null;
+            DMatrix tc = labelled ? linalg.center(t) : null;
             for (int p = 0; p < layerCount; p++) {
-                initialiseLayer(p, tc);
+                initialise(p, tc);
             }
-            timings.put("layersMs", ms(t1));
-
+            prov.timingSince("layersMs", t1);
             for (int p = 0; p < layerCount; p++) {
-                requireFinite(score0[p], "the initial score of layer " + stack.layerIndex(p));
+                requireFinite(score0[p], "the initial score of layer " + geometry.layerIndex(p));
             }
             int first = 0;
             for (int p = 1; p < layerCount; p++) {
@@ -278,93 +241,52 @@ public final class Loes {
             }
             DMatrix yhat = labelled ? prediction[first].copy() : null;
             select(first, score0[first]);
+            // 2. While |S| < K: score every unselected layer against the residual, pick the argmin.
             for (int s = 1; s < k; s++) {
                 long ts = System.nanoTime();
-                yhat = step(s, yhat);
-                timings.put("step" + s + "Ms", ms(ts));
-            }
-        }
-
-        private void select(int p, double score) {
-            selected.add(p);
-            scores.add(score);
-            if (featureSide) {
-                centredOfSelected[p] = loadCentred(p);
-                if (useCross) {
-                    cross[p] = new DMatrix[layerCount];
+                DMatrix r = labelled ? minus(t, yhat) : null;
+                Pick pick = step(s, r);
+                steps.add(new SelectionResult.Step(s, geometry.layerIndex(pick.position), pick.score,
+                        labelled ? meanSquare(r) : Double.NaN, pick.candidates));
+                select(pick.position, pick.score);
+                // 3. Accumulate.
+                if (labelled) {
+                    yhat = accumulate(yhat, r, pick);
                 }
+                prov.timingSince("step" + s + "Ms", ts);
             }
         }
 
-        private DMatrix loadCentred(int p) {
-            DMatrix x = stack.load(p, rows);
-            linalg.subtractRow(x, mean[p]);
-            return x;
-        }
-
-        private DMatrix centred(DMatrix x) {
-            return linalg.center(x);
-        }
-
-        private void initialiseLayer(int p, DMatrix tc) {
-            DMatrix x = stack.load(p, rows);
-            mean[p] = linalg.columnMeans(x);
-            double a = 0;
-            for (double v : mean[p]) {
-                a += v * v;
-            }
-            meanSq[p] = a;
-            linalg.subtractRow(x, mean[p]);
-            gram[p] = featureSide ? linalg.gramT(x) : linalg.gramN(x);
-            normSq[p] = trace(gram[p]) + n * meanSq[p];
-            iso[p] = Isotropy.fromGram(gram[p], n, d, o.isotropyEps());
-            if (kernels) {
-                kernel[p] = featureSide ? linalg.gramN(x) : gram[p];
-                DMatrix m = DMatrix.wrap(mean[p].clone(), d, 1);
-                u[p] = linalg.multiply(x, m).data();
-            }
+        /** Geometry of layer p; with targets, the ridge of raw X_p on T: fitLoss, prediction; then score0. */
+        private void initialise(int p, DMatrix tc) {
+            DMatrix xc = geometry.measure(p);
             if (labelled) {
-                DMatrix r = ridgeResidual(x, gram[p], tc);
+                DMatrix r = ridgeResidual(xc, geometry.gram(p), geometry.featureSide, tc);
                 fitLoss[p] = meanSquare(r);
                 DMatrix pred = t.copy();
                 subtractInPlace(pred, r);
                 prediction[p] = pred;
-                score0[p] = fitLoss[p] + o.alpha() * (1 - iso[p]);
             } else {
                 fitLoss[p] = Double.NaN;
-                score0[p] = o.alpha() * (1 - iso[p]);
             }
+            score0[p] = score.initial(fitLoss[p], geometry.isotropy(p));
         }
 
         /**
-         * The residual {@code Tc - Xc W} of the ridge of tc (centred, N x c) on xc (centred, N x q), with
-         * {@code gram} the q x q {@code XcT Xc} (q &lt;= N, primal) or the N x N {@code Xc XcT} (dual, where the
-         * residual is exactly {@code lambda (K + lambda I)^-1 Tc}). Neither argument is modified.
+         * The winner of a step, its score, the residual of its ridge on r (labelled; r minus its fit) and every
+         * candidate's terms.
          */
-        private DMatrix ridgeResidual(DMatrix xc, DMatrix g, DMatrix tc) {
-            ShiftedInverse f = factor(g, o.lambda());
-            if (g.rows() == xc.cols() && xc.cols() <= xc.rows()) {
-                DMatrix w = f.solve(linalg.multiply(Transpose.YES, xc, Transpose.NO, tc));
-                DMatrix r = tc.copy();
-                linalg.gemm(Transpose.NO, Transpose.NO, -1.0, xc, w, 1.0, r);
-                return r;
-            }
-            DMatrix alphaDual = f.solve(tc);
-            scaleInPlace(alphaDual, o.lambda());
-            return alphaDual;
+        private record Pick(int position, double score, DMatrix residual, List<SelectionResult.Candidate> candidates) {
         }
 
-        private DMatrix step(int s, DMatrix yhat) {
-            DMatrix r = null;
+        /** Scores every unselected layer against the residual r (null label-free) and returns the argmin. */
+        private Pick step(int s, DMatrix r) {
             DMatrix rc = null;
-            double residualMs = Double.NaN;
             Orthogonaliser orth = null;
             if (labelled) {
-                r = t.copy();
-                subtractInPlace(r, yhat);
-                residualMs = meanSquare(r);
-                rc = centred(r);
-                orth = orthogonaliser();
+                rc = linalg.center(r);
+                orth = Orthogonaliser.against(selected, geometry, linalg, factors, o.mu(), o.lambda(), implicitLimit,
+                        classOf, classes);
             }
             List<SelectionResult.Candidate> table = new ArrayList<>();
             int best = -1;
@@ -374,37 +296,29 @@ public final class Loes {
                 if (selected.contains(p)) {
                     continue;
                 }
-                DMatrix xc = useCross ? loadCentred(p) : null;
-                if (useCross) {
-                    for (int j : selected) {
-                        if (cross[j][p] == null) {
-                            cross[j][p] = linalg.multiply(Transpose.YES, centredOfSelected[j], Transpose.NO, xc);
-                        }
-                    }
-                }
+                DMatrix xc = geometry.prepareCandidate(p, selected);
                 double red = 0;
                 for (int j : selected) {
-                    red = Math.max(red, redundancy(j, p));
+                    red = Math.max(red, geometry.redundancy(j, p));
                 }
                 double resLoss = Double.NaN;
                 double tri = 0;
                 DMatrix resid = null;
                 if (labelled) {
                     DMatrix cg = null;
-                    resid = implicitResidual(orth, p, rc);
+                    resid = orth.implicitResidual(p, rc);
                     if (resid != null) {
                         implicitCandidates++;
                         if (classes >= 3) {
-                            DMatrix w = linalg.multiply(orth.classMeansOfQ, kernel[p]);
-                            cg = TriangleArea.centreGram(linalg.multiply(Transpose.NO, w, Transpose.YES,
-                                    orth.classMeansOfQ));
+                            cg = orth.implicitCentroidGram(p);
                         }
                     } else {
                         explicitCandidates++;
-                        DMatrix xt = orth.apply(xc == null ? loadCentred(p) : xc, p);
+                        DMatrix xt = orth.apply(xc == null ? geometry.loadCentred(p) : xc, p);
                         linalg.subtractRow(xt, linalg.columnMeans(xt));
-                        DMatrix g = xt.cols() <= xt.rows() ? linalg.gramT(xt) : linalg.gramN(xt);
-                        resid = ridgeResidual(xt, g, rc);
+                        boolean primal = xt.cols() <= xt.rows();
+                        DMatrix g = primal ? linalg.gramT(xt) : linalg.gramN(xt);
+                        resid = ridgeResidual(xt, g, primal, rc);
                         if (classes >= 3) {
                             cg = TriangleArea.centroidGram(xt, classOf, classes);
                         }
@@ -415,204 +329,78 @@ public final class Loes {
                                 : TriangleArea.sampled(cg, o.triangle().draws(), triangleRandom(s, p));
                     }
                 }
-                double score = (labelled ? resLoss : 0) + o.alpha() * (1 - iso[p]) + o.gamma() * red - o.eta() * tri;
-                requireFinite(score, "step " + s + ", candidate layer " + stack.layerIndex(p));
-                table.add(new SelectionResult.Candidate(stack.layerIndex(p), resLoss, iso[p], red, tri, score));
-                if (score < bestScore || best < 0) {
+                double candidateScore = score.step(resLoss, geometry.isotropy(p), red, tri);
+                requireFinite(candidateScore, "step " + s + ", candidate layer " + geometry.layerIndex(p));
+                table.add(new SelectionResult.Candidate(geometry.layerIndex(p), resLoss, geometry.isotropy(p), red, tri,
+                        candidateScore));
+                if (candidateScore < bestScore || best < 0) {
                     best = p;
-                    bestScore = score;
+                    bestScore = candidateScore;
                     bestResidual = resid;
                 }
             }
-            steps.add(new SelectionResult.Step(s, stack.layerIndex(best), bestScore, residualMs, List.copyOf(table)));
-            select(best, bestScore);
-            if (!labelled) {
-                return null;
-            }
+            return new Pick(best, bestScore, bestResidual, List.copyOf(table));
+        }
+
+        private void select(int p, double stepScore) {
+            selected.add(p);
+            scores.add(stepScore);
+            geometry.markSelected(p);
+        }
+
+        /**
+         * The next Yhat: paper mode adds the raw fit of the winner on the original T (double counting on
+         * purpose), stagewise the winner's fit to the residual ({@code r - its ridge residual}).
+         */
+        private DMatrix accumulate(DMatrix yhat, DMatrix r, Pick pick) {
             DMatrix next = yhat.copy();
             if (o.accumulation() == Accumulation.PAPER) {
-                addInPlace(next, prediction[best]);
+                addInPlace(next, prediction[pick.position]);
             } else {
                 addInPlace(next, r);
-                subtractInPlace(next, bestResidual);
+                subtractInPlace(next, pick.residual);
             }
             return next;
+        }
+
+        /**
+         * The residual {@code Tc - Xc W} of the ridge of tc (centred, N x c) on xc (centred, N x q), with
+         * {@code gram} the q x q {@code XcT Xc} ({@code primal}) or the N x N {@code Xc XcT} (dual, where the
+         * residual is exactly {@code lambda (K + lambda I)^-1 Tc}). Neither argument is modified.
+         */
+        private DMatrix ridgeResidual(DMatrix xc, DMatrix gram, boolean primal, DMatrix tc) {
+            ShiftedInverse f = factors.of(gram, o.lambda());
+            if (primal) {
+                DMatrix w = f.solve(linalg.multiply(Transpose.YES, xc, Transpose.NO, tc));
+                DMatrix r = tc.copy();
+                linalg.gemm(Transpose.NO, Transpose.NO, -1.0, xc, w, 1.0, r);
+                return r;
+            }
+            DMatrix alphaDual = f.solve(tc);
+            Orthogonaliser.scaleInPlace(alphaDual, o.lambda());
+            return alphaDual;
         }
 
         /**
          * Rejects a non-finite score: with embeddings of very large magnitude (~1e9) the unscaled lambda and mu
          * of the spec fall below float64 rounding and the regularised systems carry no information.
          */
-        private void requireFinite(double score, String where) {
-            if (!Double.isFinite(score)) {
-                throw new IllegalArgumentException("embeddings: " + where + " scores " + score + "; values of this "
+        private void requireFinite(double value, String where) {
+            if (!Double.isFinite(value)) {
+                throw new IllegalArgumentException("embeddings: " + where + " scores " + value + "; values of this "
                         + "magnitude make the ridge systems (lambda " + o.lambda() + ", mu " + o.mu()
                         + ", not scaled) singular in float64; rescale the embeddings");
             }
         }
 
-        /** {@code (a0 + shift I)^-1} as a factor, counting eigen fallbacks for the provenance. */
-        private ShiftedInverse factor(DMatrix a0, double shift) {
-            ShiftedInverse f = ShiftedInverse.of(linalg, a0, shift);
-            if (f.isFallback()) {
-                numericalFallbacks++;
-            }
-            return f;
-        }
-
         private SplittableRandom triangleRandom(int s, int p) {
-            return new SplittableRandom(o.seed() ^ (((long) s << 32) | stack.layerIndex(p)));
-        }
-
-        /** Raw-feature redundancy of positions j and l (see the class comment for the identities). */
-        private double redundancy(int j, int l) {
-            double sq;
-            if (!kernels) {
-                DMatrix g = cross[j][l];
-                boolean swapped = g == null;
-                if (swapped) {
-                    g = cross[l][j];
-                }
-                double[] ma = swapped ? mean[l] : mean[j];
-                double[] mb = swapped ? mean[j] : mean[l];
-                sq = 0;
-                for (int a = 0; a < d; a++) {
-                    double s = n * ma[a];
-                    int off = g.index(a, 0);
-                    double[] gd = g.data();
-                    for (int b = 0; b < d; b++) {
-                        double v = gd[off + b] + s * mb[b];
-                        sq += v * v;
-                    }
-                }
-            } else {
-                double uu = 0;
-                for (int i = 0; i < n; i++) {
-                    uu += u[j][i] * u[l][i];
-                }
-                sq = linalg.dot(kernel[j], kernel[l]) + 2.0 * n * uu + (double) n * n * meanSq[j] * meanSq[l];
-            }
-            return Redundancy.ratio(Math.sqrt(Math.max(0, sq)), Math.sqrt(normSq[j]), Math.sqrt(normSq[l]));
-        }
-
-        /**
-         * X~ for the current selected set, by shape (see the class comment): p = d |S| &lt; N is solved on the
-         * primal side, either through the cached cross blocks ({@code B = A^-1 ScT Xc_l}, large N) or through the
-         * N x N projector {@code M = I - Sc A^-1 ScT} formed once per step with {@code A = ScT Sc + mu I =
-         * L LT}, {@code M = I - YT Y}, {@code Y = L^-1 ScT}; p &gt;= N on the dual side with
-         * {@code M = mu (K_S + mu I)^-1}. Then {@code X~ = M Xc_l}, one GEMM per candidate.
-         */
-        private Orthogonaliser orthogonaliser() {
-            int p = d * selected.size();
-            if (featureSide && p < n) {
-                DMatrix sc = DMatrix.zeros(n, p);
-                for (int bi = 0; bi < selected.size(); bi++) {
-                    sc.view(0, bi * d, n, d).copyFrom(centredOfSelected[selected.get(bi)]);
-                }
-                // Per candidate the projector costs N^2 d multiply-adds, the cross-block solve 2 p^2 d + N p d;
-                // without kernels (large N) the projector is still used once p has grown enough to lose.
-                boolean projector = !useCross || (double) n * n * d < 2.0 * p * p * d + (double) n * p * d;
-                if (projector) {
-                    DMatrix y = factor(linalg.gramT(sc), o.mu()).apply(sc.transposeCopy());
-                    DMatrix m = linalg.gramT(y);
-                    scaleInPlace(m, -1.0);
-                    Ridge.addDiagonal(m, 1.0);
-                    return new Orthogonaliser((xc, l) -> linalg.multiply(m, xc), null, null, null);
-                }
-                DMatrix a = DMatrix.zeros(p, p);
-                for (int bi = 0; bi < selected.size(); bi++) {
-                    int i = selected.get(bi);
-                    a.view(bi * d, bi * d, d, d).copyFrom(gram[i]);
-                    for (int bj = bi + 1; bj < selected.size(); bj++) {
-                        DMatrix block = cross[i][selected.get(bj)];
-                        a.view(bi * d, bj * d, d, d).copyFrom(block);
-                        a.view(bj * d, bi * d, d, d).copyFrom(block.transposeCopy());
-                    }
-                }
-                ShiftedInverse f = factor(a, o.mu());
-                return new Orthogonaliser((xc, l) -> {
-                    DMatrix rhs = DMatrix.zeros(p, d);
-                    for (int bi = 0; bi < selected.size(); bi++) {
-                        rhs.view(bi * d, 0, d, d).copyFrom(cross[selected.get(bi)][l]);
-                    }
-                    DMatrix b = f.solve(rhs);
-                    DMatrix xt = xc.copy();
-                    linalg.gemm(Transpose.NO, Transpose.NO, -1.0, sc, b, 1.0, xt);
-                    return xt;
-                }, null, null, null);
-            }
-            DMatrix ks = DMatrix.zeros(n, n);
-            for (int j : selected) {
-                DMatrix kj;
-                if (kernels) {
-                    kj = kernel[j];
-                } else {
-                    if (kernelOfSelected[j] == null) {
-                        kernelOfSelected[j] = linalg.gramN(centredOfSelected[j]);
-                    }
-                    kj = kernelOfSelected[j];
-                }
-                addInPlace(ks, kj);
-            }
-            DMatrix muI = DMatrix.identity(n);
-            scaleInPlace(muI, o.mu());
-            DMatrix q = factor(ks, o.mu()).solve(muI);
-            DMatrix q2 = null;
-            DMatrix eq = null;
-            if (kernels) {
-                q2 = linalg.multiply(q, q);
-                if (classes >= 3) {
-                    DMatrix e = DMatrix.zeros(classes, n);
-                    int[] count = new int[classes];
-                    for (int c : classOf) {
-                        count[c]++;
-                    }
-                    for (int i = 0; i < n; i++) {
-                        e.set(classOf[i], i, 1.0 / count[classOf[i]]);
-                    }
-                    eq = linalg.multiply(e, q);
-                }
-            }
-            return new Orthogonaliser((xc, l) -> linalg.multiply(q, xc), q, q2, eq);
-        }
-
-        /**
-         * The implicit dual route (see the class comment): with {@code K~ = Q K_l Q} and
-         * {@code ||K~||_2 <= tr K~ = <Q^2, K_l>}, when {@code b = tr K~ / lambda <= IMPLICIT_LIMIT} the residual
-         * {@code lambda (K~ + lambda I)^-1 rc = sum_m (-K~ / lambda)^m rc} converges geometrically (each term at
-         * most b times the previous) and costs three N x N by N x c products per term instead of forming X~.
-         *
-         * @return the residual, or null when the route does not apply (primal step, no kernels, b too large)
-         */
-        private DMatrix implicitResidual(Orthogonaliser orth, int p, DMatrix rc) {
-            if (orth.q == null || orth.qSquared == null) {
-                return null;
-            }
-            double b = linalg.dot(orth.qSquared, kernel[p]) / o.lambda();
-            if (!(b <= implicitLimit)) {
-                return null;
-            }
-            DMatrix sum = rc.copy();
-            DMatrix term = rc;
-            double sumNorm = linalg.frobeniusNorm(sum);
-            for (int m = 0; m < IMPLICIT_MAX_TERMS; m++) {
-                DMatrix next = linalg.multiply(orth.q, linalg.multiply(kernel[p], linalg.multiply(orth.q, term)));
-                scaleInPlace(next, -1.0 / o.lambda());
-                addInPlace(sum, next);
-                term = next;
-                double tn = linalg.frobeniusNorm(term);
-                sumNorm = linalg.frobeniusNorm(sum);
-                if (tn <= IMPLICIT_TOLERANCE * sumNorm) {
-                    return sum;
-                }
-            }
-            return null;
+            return new SplittableRandom(o.seed() ^ (((long) s << 32) | geometry.layerIndex(p)));
         }
 
         int[] selectedLayers() {
             int[] out = new int[selected.size()];
             for (int i = 0; i < out.length; i++) {
-                out[i] = stack.layerIndex(selected.get(i));
+                out[i] = geometry.layerIndex(selected.get(i));
             }
             return out;
         }
@@ -628,98 +416,17 @@ public final class Loes {
         List<SelectionResult.LayerScore> layerScores() {
             List<SelectionResult.LayerScore> out = new ArrayList<>();
             for (int p = 0; p < layerCount; p++) {
-                out.add(new SelectionResult.LayerScore(stack.layerIndex(p), fitLoss[p], iso[p], score0[p], Map.of()));
+                out.add(new SelectionResult.LayerScore(geometry.layerIndex(p), fitLoss[p], geometry.isotropy(p),
+                        score0[p], Map.of()));
             }
             return out;
         }
-
-        /** Per-layer diagnostics and the pairwise redundancy matrix, from the cached Grams. */
-        SelectionResult.Diagnostics diagnostics() {
-            List<SelectionResult.LayerDiagnostics> out = new ArrayList<>();
-            for (int p = 0; p < layerCount; p++) {
-                double[] e = linalg.eigenvalues(gram[p]);
-                double[] s = new double[e.length];
-                for (int i = 0; i < e.length; i++) {
-                    s[i] = e[i] / n;
-                }
-                double entropy = n >= 2 && d >= 2
-                        ? MatrixEntropy.dataset(linalg, stack.load(p, rows), true) : Double.NaN;
-                out.add(new SelectionResult.LayerDiagnostics(stack.layerIndex(p), iso[p],
-                        EffectiveRank.ofGramEigenvalues(e), entropy, SpectrumSummary.of(s, d)));
-            }
-            double[][] red = new double[layerCount][layerCount];
-            for (int a = 0; a < layerCount; a++) {
-                red[a][a] = normSq[a] > 0 ? redundancySelf(a) : 0;
-                DMatrix xa = kernels ? null : loadCentred(a);
-                for (int b = a + 1; b < layerCount; b++) {
-                    double v;
-                    if (!kernels) {
-                        DMatrix g = cross[a] != null && cross[a][b] != null ? cross[a][b]
-                                : linalg.multiply(Transpose.YES, xa, Transpose.NO, loadCentred(b));
-                        v = rawRatio(g, a, b);
-                    } else {
-                        v = redundancy(a, b);
-                    }
-                    red[a][b] = v;
-                    red[b][a] = v;
-                }
-            }
-            return new SelectionResult.Diagnostics(out, red);
-        }
-
-        private double redundancySelf(int a) {
-            if (!kernels) {
-                return rawRatio(gram[a], a, a);
-            }
-            return redundancy(a, a);
-        }
-
-        private double rawRatio(DMatrix g, int a, int b) {
-            double sq = 0;
-            for (int i = 0; i < d; i++) {
-                double s = n * mean[a][i];
-                for (int j = 0; j < d; j++) {
-                    double v = g.get(i, j) + s * mean[b][j];
-                    sq += v * v;
-                }
-            }
-            return Redundancy.ratio(Math.sqrt(sq), Math.sqrt(normSq[a]), Math.sqrt(normSq[b]));
-        }
     }
 
-    /** Maps a centred candidate layer to its orthogonalised X~ (a new matrix). */
-    private interface Projection {
-        DMatrix apply(DMatrix centredCandidate, int position);
-    }
-
-    /**
-     * The orthogonalisation of one step: the explicit map to X~, and on the dual side the matrices of the
-     * implicit route: {@code Q = mu (K_S + mu I)^-1}, {@code Q^2} and {@code E Q} (E: C x N class averaging).
-     */
-    private static final class Orthogonaliser {
-        final Projection projection;
-        final DMatrix q;
-        final DMatrix qSquared;
-        final DMatrix classMeansOfQ;
-
-        Orthogonaliser(Projection projection, DMatrix q, DMatrix qSquared, DMatrix classMeansOfQ) {
-            this.projection = projection;
-            this.q = q;
-            this.qSquared = qSquared;
-            this.classMeansOfQ = classMeansOfQ;
-        }
-
-        DMatrix apply(DMatrix centredCandidate, int position) {
-            return projection.apply(centredCandidate, position);
-        }
-    }
-
-    private static double trace(DMatrix a) {
-        double s = 0;
-        for (int i = 0; i < a.rows(); i++) {
-            s += a.get(i, i);
-        }
-        return s;
+    private static DMatrix minus(DMatrix a, DMatrix b) {
+        DMatrix c = a.copy();
+        subtractInPlace(c, b);
+        return c;
     }
 
     private static double meanSquare(DMatrix r) {
@@ -742,18 +449,129 @@ public final class Loes {
     }
 
     private static void addInPlace(DMatrix a, DMatrix b) {
-        for (int i = 0; i < a.rows(); i++) {
-            for (int j = 0; j < a.cols(); j++) {
-                a.set(i, j, a.get(i, j) + b.get(i, j));
-            }
-        }
+        Orthogonaliser.addInPlace(a, b);
     }
 
-    private static void scaleInPlace(DMatrix a, double s) {
-        for (int i = 0; i < a.rows(); i++) {
-            for (int j = 0; j < a.cols(); j++) {
-                a.set(i, j, a.get(i, j) * s);
-            }
+    /**
+     * Builds a {@link Loes}: every option of {@link LoesOptions} (validated by {@link #build()}, messages name
+     * the option), the input digests for the provenance, the diagnostics switch and the {@link Linalg}. A null
+     * argument means the default.
+     */
+    public static final class Builder {
+        private static final LoesOptions DEFAULTS = LoesOptions.builder().build();
+
+        private final LoesOptions.Builder options = LoesOptions.builder();
+        private Linalg linalg;
+        private Map<String, String> inputDigests = Map.of();
+        private boolean diagnostics;
+
+        private Builder() {
+        }
+
+        /** Starts from {@code o} (null: the defaults), replacing every option set so far. */
+        public Builder options(LoesOptions o) {
+            LoesOptions v = o == null ? DEFAULTS : o;
+            options.k(v.k()).task(v.task()).alpha(v.alpha()).gamma(v.gamma()).eta(v.eta()).lambda(v.lambda()).mu(v.mu())
+                    .isotropyEps(v.isotropyEps()).accumulation(v.accumulation()).triangle(v.triangle())
+                    .calibrationFraction(v.calibrationFraction()).seed(v.seed());
+            return this;
+        }
+
+        /** Budget: layers to select (default 4; clamped to the number of layers). */
+        public Builder k(Integer v) {
+            options.k(v == null ? DEFAULTS.k() : v);
+            return this;
+        }
+
+        /** Default classification. */
+        public Builder task(Task v) {
+            options.task(v);
+            return this;
+        }
+
+        /** Isotropy weight (default 1.0). */
+        public Builder alpha(Double v) {
+            options.alpha(v == null ? DEFAULTS.alpha() : v);
+            return this;
+        }
+
+        /** Redundancy weight (default 0.5). */
+        public Builder gamma(Double v) {
+            options.gamma(v == null ? DEFAULTS.gamma() : v);
+            return this;
+        }
+
+        /** Triangle weight (default 0.1). */
+        public Builder eta(Double v) {
+            options.eta(v == null ? DEFAULTS.eta() : v);
+            return this;
+        }
+
+        /** Ridge strength of the probes (default 1e-3). */
+        public Builder lambda(Double v) {
+            options.lambda(v == null ? DEFAULTS.lambda() : v);
+            return this;
+        }
+
+        /** Ridge strength of the orthogonalisation (default 1e-6). */
+        public Builder mu(Double v) {
+            options.mu(v == null ? DEFAULTS.mu() : v);
+            return this;
+        }
+
+        /** eps of the isotropy ratio (default 1e-9). */
+        public Builder isotropyEps(Double v) {
+            options.isotropyEps(v == null ? DEFAULTS.isotropyEps() : v);
+            return this;
+        }
+
+        /** Default paper. */
+        public Builder accumulation(Accumulation v) {
+            options.accumulation(v);
+            return this;
+        }
+
+        /** Default exact. */
+        public Builder triangle(TriangleEstimator v) {
+            options.triangle(v);
+            return this;
+        }
+
+        /** Fraction of rows in the calibration set (default 0.2; 1.0 uses every row). */
+        public Builder calibrationFraction(Double v) {
+            options.calibrationFraction(v == null ? DEFAULTS.calibrationFraction() : v);
+            return this;
+        }
+
+        /** Seed of the calibration split and the sampled triangle estimator (default 42). */
+        public Builder seed(Long v) {
+            options.seed(v == null ? DEFAULTS.seed() : v);
+            return this;
+        }
+
+        /** Whether {@link Loes#select(LayeredEmbeddings, Labels)} computes the layer diagnostics (default off). */
+        public Builder diagnostics(Boolean v) {
+            diagnostics = v != null && v;
+            return this;
+        }
+
+        /** Input names to "sha256:..." digests for the provenance (default none). */
+        public Builder inputDigests(Map<String, String> v) {
+            inputDigests = v == null ? Map.of() : new LinkedHashMap<>(v);
+            return this;
+        }
+
+        /** The linear algebra to compute with (default the process-wide {@link Linalg#get()}). */
+        public Builder linalg(Linalg v) {
+            linalg = v;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException naming the first invalid option and its value
+         */
+        public Loes build() {
+            return new Loes(linalg, options.build(), inputDigests, diagnostics);
         }
     }
 }

@@ -3,11 +3,13 @@ package org.loes4j.selection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.loes4j.data.Task;
 import org.loes4j.selection.metrics.Isotropy;
 
 /**
  * Every hyper-parameter of a LOES run (spec sections 1 and 2), with the paper's defaults. Build with
- * {@link #builder()}; all values are checked there.
+ * {@link #builder()} (or {@link Loes#builder()}); all values are checked when the record is made, and a
+ * message names the option and the value. A null given to a builder setter means the default.
  *
  * @param k                   budget: layers to select (clamped to the number of candidate layers)
  * @param task                classification, regression or label-free
@@ -30,8 +32,14 @@ public record LoesOptions(int k, Task task, double alpha, double gamma, double e
         if (k < 1) {
             throw new IllegalArgumentException("k: " + k + " must be >= 1");
         }
-        if (task == null || accumulation == null || triangle == null) {
-            throw new IllegalArgumentException("task, accumulation and triangle must not be null");
+        if (task == null) {
+            throw new IllegalArgumentException("task: null");
+        }
+        if (accumulation == null) {
+            throw new IllegalArgumentException("accumulation: null");
+        }
+        if (triangle == null) {
+            throw new IllegalArgumentException("triangle: null");
         }
         checkWeight("alpha", alpha);
         checkWeight("gamma", gamma);
@@ -83,7 +91,7 @@ public record LoesOptions(int k, Task task, double alpha, double gamma, double e
     public Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("k", k);
-        m.put("task", task.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        m.put("task", task.cliName());
         m.put("alpha", alpha);
         m.put("gamma", gamma);
         m.put("eta", eta);
@@ -97,7 +105,7 @@ public record LoesOptions(int k, Task task, double alpha, double gamma, double e
         return m;
     }
 
-    /** Mutable builder; {@link #build()} validates. */
+    /** Mutable builder; {@link #build()} validates. A null task, accumulation or triangle means the default. */
     public static final class Builder {
         private int k = 4;
         private Task task = Task.CLASSIFICATION;
@@ -121,7 +129,7 @@ public record LoesOptions(int k, Task task, double alpha, double gamma, double e
         }
 
         public Builder task(Task v) {
-            task = v;
+            task = v == null ? Task.CLASSIFICATION : v;
             return this;
         }
 
@@ -156,12 +164,12 @@ public record LoesOptions(int k, Task task, double alpha, double gamma, double e
         }
 
         public Builder accumulation(Accumulation v) {
-            accumulation = v;
+            accumulation = v == null ? Accumulation.PAPER : v;
             return this;
         }
 
         public Builder triangle(TriangleEstimator v) {
-            triangle = v;
+            triangle = v == null ? TriangleEstimator.exact() : v;
             return this;
         }
 

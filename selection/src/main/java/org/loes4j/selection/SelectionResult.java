@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.loes4j.data.Provenance;
 import org.loes4j.selection.metrics.SpectrumSummary;
 
 /**
@@ -20,10 +21,11 @@ import org.loes4j.selection.metrics.SpectrumSummary;
  * @param layers     per candidate layer: fitLoss, isotropy, score0 and further named metrics
  * @param steps      the greedy steps after the first pick, each with every candidate's terms
  * @param diagnostics layer diagnostics, or null when not requested
- * @param provenance how the result was made: environment, seed, input digests, hyper-parameters, timings
+ * @param provenance how the result was made: environment (with the backend actually used), seed, input
+ *                   digests, hyper-parameters, timings, and the selector's details (sizes, routes)
  */
 public record SelectionResult(String method, int[] selected, double[] stepScores, List<LayerScore> layers,
-                              List<Step> steps, Diagnostics diagnostics, Map<String, Object> provenance) {
+                              List<Step> steps, Diagnostics diagnostics, Provenance provenance) {
 
     /**
      * Initial terms of one layer.
@@ -134,7 +136,7 @@ public record SelectionResult(String method, int[] selected, double[] stepScores
             d.put("redundancy", red);
             m.put("diagnostics", d);
         }
-        m.put("provenance", provenance);
+        m.put("provenance", provenance == null ? null : provenance.toMap());
         return m;
     }
 

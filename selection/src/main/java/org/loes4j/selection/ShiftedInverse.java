@@ -75,6 +75,29 @@ final class ShiftedInverse {
         return linalg.multiply(vectors, y);
     }
 
+    /** Factors through one {@link Linalg} and counts the eigen fallbacks, for the provenance of a run. */
+    static final class Counting {
+        private final Linalg linalg;
+        private int fallbacks;
+
+        Counting(Linalg linalg) {
+            this.linalg = linalg;
+        }
+
+        /** {@link ShiftedInverse#of}, counting a fallback. */
+        ShiftedInverse of(DMatrix a0, double shift) {
+            ShiftedInverse f = ShiftedInverse.of(linalg, a0, shift);
+            if (f.isFallback()) {
+                fallbacks++;
+            }
+            return f;
+        }
+
+        int fallbacks() {
+            return fallbacks;
+        }
+    }
+
     private static void scaleRows(DMatrix x, double[] s) {
         for (int i = 0; i < x.rows(); i++) {
             double v = s[i];

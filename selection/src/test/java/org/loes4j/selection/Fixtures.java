@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import org.loes4j.data.LayeredEmbeddings;
 import org.loes4j.linalg.DMatrix;
-import org.loes4j.selection.data.LayerStack;
 
 /**
  * Seeded synthetic "encoder" layers with structure: a shared latent drifts through the layers, a class
@@ -62,6 +62,43 @@ final class Fixtures {
         return new Fixtures(layers, labels, classes);
     }
 
+    /**
+     * Layers of different widths ({@code widths[l]}): a shared 6-dim latent seen through a per-layer random map,
+     * a per-layer class prototype whose strength peaks in the middle layers, per-layer noise, scales and means.
+     */
+    static Fixtures mixed(long seed, int n, int[] widths, int classes) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i < classes ? i : rng.nextInt(classes);
+        }
+        int rank = 6;
+        double[][] z = gaussian(rng, n, rank, 1.0);
+        int count = widths.length;
+        double[][][] layers = new double[count][][];
+        for (int l = 0; l < count; l++) {
+            int d = widths[l];
+            double[][] mix = gaussian(rng, rank, d, 1.0 / Math.sqrt(rank));
+            double[][] proto = gaussian(rng, classes, d, 1.0);
+            double centre = (count - 1) / 2.0;
+            double signal = 1.5 * Math.exp(-(l - centre) * (l - centre) / 2.0);
+            double noise = 0.2 + 0.15 * l;
+            layers[l] = new double[n][d];
+            for (int b = 0; b < d; b++) {
+                double offset = rng.nextDouble(-1, 1);
+                double scale = 0.3 + rng.nextDouble() * (1 + l % 3);
+                for (int i = 0; i < n; i++) {
+                    double v = 0;
+                    for (int a = 0; a < rank; a++) {
+                        v += z[i][a] * mix[a][b];
+                    }
+                    layers[l][i][b] = scale * v + signal * proto[labels[i]][b] + noise * gaussian(rng) + offset;
+                }
+            }
+        }
+        return new Fixtures(layers, labels, classes);
+    }
+
     static double gaussian(SplittableRandom rng) {
         double u = rng.nextDouble();
         double v = rng.nextDouble();
@@ -78,12 +115,12 @@ final class Fixtures {
         return m;
     }
 
-    LayerStack stack() {
+    LayeredEmbeddings stack() {
         List<DMatrix> list = new ArrayList<>();
         for (double[][] x : layers) {
             list.add(DMatrix.of(x));
         }
-        return LayerStack.ofMatrices(list);
+        return LayeredEmbeddings.ofMatrices(list);
     }
 
     long[] longLabels() {
@@ -105,7 +142,7 @@ final class Fixtures {
     /** Regression targets: a linear read-out of layer {@code from} plus seeded noise, two columns. */
     double[][] regressionTargets(int from, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
-        int d = layers[0][0].length;
+        int d = layers[from][0].length;
         double[][] w = gaussian(rng, d, 2, 1.0);
         double[][] t = new double[labels.length][2];
         for (int i = 0; i < t.length; i++) {

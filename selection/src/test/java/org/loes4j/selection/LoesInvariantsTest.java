@@ -15,11 +15,12 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
+import org.loes4j.data.Labels;
+import org.loes4j.data.LayeredEmbeddings;
+import org.loes4j.data.Task;
 import org.loes4j.linalg.DMatrix;
 import org.loes4j.linalg.Linalg;
 import org.loes4j.linalg.io.Json;
-import org.loes4j.selection.data.LayerStack;
-import org.loes4j.selection.data.Targets;
 
 /** Properties every LOES selection must have, whatever the numbers. */
 class LoesInvariantsTest {
@@ -35,20 +36,20 @@ class LoesInvariantsTest {
     @Test
     void noLayerTwiceAndKClampedToL() {
         Fixtures f = Fixtures.structured(4, 50, 5, 6, 3);
-        SelectionResult r = loes.select(f.stack(), Targets.classification(f.longLabels()), full().k(10).build());
+        SelectionResult r = loes.select(f.stack(), Labels.ofIntegers(f.longLabels()), full().k(10).build());
         assertEquals(5, r.selected().length, "k = 10 is clamped to L = 5");
         Set<Integer> seen = new HashSet<>();
         for (int l : r.selected()) {
             assertTrue(seen.add(l), "layer " + l + " selected twice in " + Arrays.toString(r.selected()));
         }
         assertEquals(4, r.steps().size());
-        assertEquals(5, ((Number) r.provenance().get("kUsed")).intValue());
+        assertEquals(5, ((Number) r.provenance().toMap().get("kUsed")).intValue());
     }
 
     @Test
     void selectionOrderIsThePickOrder() {
         Fixtures f = Fixtures.structured(8, 60, 6, 6, 4);
-        SelectionResult r = loes.select(f.stack(), Targets.classification(f.longLabels()), full().k(4).build());
+        SelectionResult r = loes.select(f.stack(), Labels.ofIntegers(f.longLabels()), full().k(4).build());
         int first = 0;
         for (int p = 1; p < r.layers().size(); p++) {
             if (r.layers().get(p).score0() < r.layers().get(first).score0()) {
@@ -82,8 +83,8 @@ class LoesInvariantsTest {
             relabelled[i] = map[(int) labels[i]];
         }
         LoesOptions o = full().k(4).build();
-        SelectionResult a = loes.select(f.stack(), Targets.classification(labels), o);
-        SelectionResult b = loes.select(f.stack(), Targets.classification(relabelled), o);
+        SelectionResult a = loes.select(f.stack(), Labels.ofIntegers(labels), o);
+        SelectionResult b = loes.select(f.stack(), Labels.ofIntegers(relabelled), o);
         assertArrayEquals(a.selected(), b.selected());
         for (int s = 0; s < a.stepScores().length; s++) {
             assertEquals(a.stepScores()[s], b.stepScores()[s], SAME * Math.max(1, Math.abs(a.stepScores()[s])));
@@ -119,8 +120,8 @@ class LoesInvariantsTest {
             permutedLabels[i] = labels[perm[i]];
         }
         LoesOptions o = full().k(4).build();
-        SelectionResult a = loes.select(f.stack(), Targets.classification(labels), o);
-        SelectionResult b = loes.select(LayerStack.ofMatrices(permuted), Targets.classification(permutedLabels), o);
+        SelectionResult a = loes.select(f.stack(), Labels.ofIntegers(labels), o);
+        SelectionResult b = loes.select(LayeredEmbeddings.ofMatrices(permuted), Labels.ofIntegers(permutedLabels), o);
         assertArrayEquals(a.selected(), b.selected());
         for (int s = 0; s < a.stepScores().length; s++) {
             assertEquals(a.stepScores()[s], b.stepScores()[s], SAME * Math.max(1, Math.abs(a.stepScores()[s])));
@@ -147,7 +148,7 @@ class LoesInvariantsTest {
     @Test
     void regressionHasNoTriangleTerm() {
         Fixtures f = Fixtures.structured(19, 50, 5, 6, 3);
-        Targets t = Targets.regression(DMatrix.of(f.regressionTargets(3, 4)));
+        Labels t = Labels.regression(DMatrix.of(f.regressionTargets(3, 4)));
         SelectionResult r = loes.select(f.stack(), t, full().k(3).task(Task.REGRESSION).build());
         assertEquals(3, r.selected().length);
         for (SelectionResult.Step s : r.steps()) {
@@ -164,7 +165,7 @@ class LoesInvariantsTest {
     void residualOnlyAblationScoresByResidualLoss() {
         Fixtures f = Fixtures.structured(23, 60, 6, 6, 4);
         LoesOptions o = full().k(4).alpha(0).gamma(0).eta(0).build();
-        SelectionResult r = loes.select(f.stack(), Targets.classification(f.longLabels()), o);
+        SelectionResult r = loes.select(f.stack(), Labels.ofIntegers(f.longLabels()), o);
         for (SelectionResult.LayerScore l : r.layers()) {
             assertEquals(l.fitLoss(), l.score0());
         }
@@ -187,7 +188,7 @@ class LoesInvariantsTest {
     @Test
     void paperAndStagewiseAccumulationDiffer() {
         Fixtures f = Fixtures.structured(3, 40, 6, 5, 4);
-        Targets t = Targets.classification(f.longLabels());
+        Labels t = Labels.ofIntegers(f.longLabels());
         LoesOptions paper = full().k(4).build();
         LoesOptions stagewise = paper.toBuilder().accumulation(Accumulation.STAGEWISE).build();
         SelectionResult a = loes.select(f.stack(), t, paper);
@@ -211,7 +212,7 @@ class LoesInvariantsTest {
         Fixtures g = Fixtures.structured(9, 40, 6, 5, 4);
         LoesOptions weakPaper = full().k(4).mu(1.0).build();
         LoesOptions weakStagewise = weakPaper.toBuilder().accumulation(Accumulation.STAGEWISE).build();
-        Targets tg = Targets.classification(g.longLabels());
+        Labels tg = Labels.ofIntegers(g.longLabels());
         SelectionResult c = loes.select(g.stack(), tg, weakPaper);
         SelectionResult d = loes.select(g.stack(), tg, weakStagewise);
         assertFalse(Arrays.equals(c.selected(), d.selected()),
@@ -249,7 +250,7 @@ class LoesInvariantsTest {
             }
             layers.add(x);
         }
-        SelectionResult r = loes.select(LayerStack.ofMatrices(layers), Targets.classification(labels), full().k(2).build());
+        SelectionResult r = loes.select(LayeredEmbeddings.ofMatrices(layers), Labels.ofIntegers(labels), full().k(2).build());
         assertEquals(2, r.selected()[0], "the isotropic layer wins the first pick");
         SelectionResult.LayerScore informative = r.layers().get(0);
         SelectionResult.LayerScore isotropic = r.layers().get(2);
@@ -269,7 +270,7 @@ class LoesInvariantsTest {
             DMatrix constant = DMatrix.zeros(shape[0], shape[1]);
             constant.fill(2.5);
             layers.add(1, constant);
-            SelectionResult r = loes.select(LayerStack.ofMatrices(layers), Targets.classification(f.longLabels()),
+            SelectionResult r = loes.select(LayeredEmbeddings.ofMatrices(layers), Labels.ofIntegers(f.longLabels()),
                     full().k(5).build());
             assertEquals(5, r.selected().length);
             assertEquals(0.0, r.layers().get(1).isotropy());
@@ -298,7 +299,7 @@ class LoesInvariantsTest {
                 }
                 layers.add(m);
             }
-            SelectionResult r = loes.select(LayerStack.ofMatrices(layers), Targets.classification(f.longLabels()),
+            SelectionResult r = loes.select(LayeredEmbeddings.ofMatrices(layers), Labels.ofIntegers(f.longLabels()),
                     full().k(4).build());
             assertEquals(4, new HashSet<>(Arrays.stream(r.selected()).boxed().toList()).size());
             for (SelectionResult.Step s : r.steps()) {
@@ -306,7 +307,7 @@ class LoesInvariantsTest {
                     assertTrue(Double.isFinite(c.score()) && c.residualLoss() >= 0, c.toString());
                 }
             }
-            Object fallbacks = ((java.util.Map<?, ?>) r.provenance().get("candidateRoutes")).get("eigenFallbacks");
+            Object fallbacks = ((java.util.Map<?, ?>) r.provenance().toMap().get("candidateRoutes")).get("eigenFallbacks");
             assertTrue(((Number) fallbacks).intValue() > 0, "fallbacks " + fallbacks);
         }
     }
@@ -315,7 +316,7 @@ class LoesInvariantsTest {
     void sampledTriangleIsSeededAndDeterministic() {
         Fixtures f = Fixtures.structured(43, 60, 5, 6, 5);
         LoesOptions o = full().k(3).triangle(TriangleEstimator.parse("sampled:200")).build();
-        Targets t = Targets.classification(f.longLabels());
+        Labels t = Labels.ofIntegers(f.longLabels());
         SelectionResult a = loes.select(f.stack(), t, o);
         SelectionResult b = loes.select(f.stack(), t, o);
         assertArrayEquals(a.stepScores(), b.stepScores());
@@ -325,19 +326,19 @@ class LoesInvariantsTest {
     @Test
     void calibrationSplitIsSeededAndRecorded() {
         Fixtures f = Fixtures.structured(47, 100, 4, 5, 3);
-        Targets t = Targets.classification(f.longLabels());
+        Labels t = Labels.ofIntegers(f.longLabels());
         LoesOptions o = LoesOptions.builder().k(2).calibrationFraction(0.5).seed(9).build();
         SelectionResult a = loes.select(f.stack(), t, o);
         SelectionResult b = loes.select(f.stack(), t, o);
         assertArrayEquals(a.stepScores(), b.stepScores());
-        assertEquals(50, ((Number) a.provenance().get("calibrationRows")).intValue());
-        assertEquals(9L, ((Number) a.provenance().get("seed")).longValue());
+        assertEquals(50, ((Number) a.provenance().toMap().get("calibrationRows")).intValue());
+        assertEquals(9L, ((Number) a.provenance().toMap().get("seed")).longValue());
     }
 
     @Test
     void resultSerialisesToTheDocumentedJson() {
         Fixtures f = Fixtures.structured(53, 30, 4, 5, 3);
-        SelectionResult r = loes.select(f.stack(), Targets.classification(f.longLabels()), full().k(3).build(),
+        SelectionResult r = loes.select(f.stack(), Labels.ofIntegers(f.longLabels()), full().k(3).build(),
                 java.util.Map.of("embeddings", "abc"), true);
         Object parsed = Json.parse(Json.write(r.toJsonMap()));
         assertTrue(parsed instanceof java.util.Map<?, ?>);
@@ -351,7 +352,7 @@ class LoesInvariantsTest {
             assertTrue(layer0.containsKey(key), "layer entry has " + key);
         }
         SelectionResult.Diagnostics diag = r.diagnostics();
-        double[][] viaCross = loes.select(f.stack(), Targets.classification(f.longLabels()), full().k(3).build(),
+        double[][] viaCross = loes.select(f.stack(), Labels.ofIntegers(f.longLabels()), full().k(3).build(),
                 java.util.Map.of(), true, 0, 0).diagnostics().redundancy();
         assertEquals(4, diag.layers().size());
         for (int a = 0; a < 4; a++) {

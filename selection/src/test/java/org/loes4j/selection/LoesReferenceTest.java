@@ -9,9 +9,10 @@ import java.util.Map;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.loes4j.data.Labels;
+import org.loes4j.data.Task;
 import org.loes4j.linalg.DMatrix;
 import org.loes4j.linalg.Linalg;
-import org.loes4j.selection.data.Targets;
 
 /**
  * The optimised LOES (Gram reuse, trace/Frobenius isotropy, kernel-side identities, primal/dual by shape)
@@ -74,7 +75,7 @@ class LoesReferenceTest {
     }
 
     static Map<?, ?> routes(SelectionResult r) {
-        return (Map<?, ?>) r.provenance().get("candidateRoutes");
+        return (Map<?, ?>) r.provenance().toMap().get("candidateRoutes");
     }
 
     @ParameterizedTest(name = "N={0} L={1} d={2} C={3} k={4} paper={5}")
@@ -94,7 +95,7 @@ class LoesReferenceTest {
         ReferenceLoes.Result ref = ReferenceLoes.run(f.layers, f.labels, f.oneHot(), k, 1.0, 0.5, 0.1, paper);
         LoesOptions o = LoesOptions.builder().k(k).calibrationFraction(1.0)
                 .accumulation(paper ? Accumulation.PAPER : Accumulation.STAGEWISE).build();
-        Targets t = Targets.classification(f.longLabels());
+        Labels t = Labels.ofIntegers(f.longLabels());
         SelectionResult got = new Loes(Linalg.get()).select(f.stack(), t, o);
         compare(ref, got, meanSquare(f.oneHot()));
         // The large-N route: no N x N kernels, cached cross blocks for redundancy and the primal solves.
@@ -119,11 +120,11 @@ class LoesReferenceTest {
         double[][] t = f.regressionTargets(2, 5);
         ReferenceLoes.Result ref = ReferenceLoes.run(f.layers, null, t, 3, 1.0, 0.5, 0.1, true);
         LoesOptions o = LoesOptions.builder().k(3).task(Task.REGRESSION).calibrationFraction(1.0).build();
-        SelectionResult got = new Loes(Linalg.get()).select(f.stack(), Targets.regression(DMatrix.of(t)), o);
+        SelectionResult got = new Loes(Linalg.get()).select(f.stack(), Labels.regression(DMatrix.of(t)), o);
         compare(ref, got, meanSquare(t));
-        compare(ref, new Loes(Linalg.get()).select(f.stack(), Targets.regression(DMatrix.of(t)), o, java.util.Map.of(),
+        compare(ref, new Loes(Linalg.get()).select(f.stack(), Labels.regression(DMatrix.of(t)), o, java.util.Map.of(),
                 false, 0, Loes.IMPLICIT_LIMIT), meanSquare(t));
-        compare(ref, new Loes(Linalg.get()).select(f.stack(), Targets.regression(DMatrix.of(t)), o, java.util.Map.of(),
+        compare(ref, new Loes(Linalg.get()).select(f.stack(), Labels.regression(DMatrix.of(t)), o, java.util.Map.of(),
                 false, Loes.KERNEL_BUDGET_BYTES, 0), meanSquare(t));
     }
 

@@ -3,6 +3,7 @@ package org.loes4j.selection;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * A deliberately plain re-statement of spec sections 1 and 2 for tests: {@code double[][]} matrices, the
@@ -10,7 +11,8 @@ import java.util.List;
  * {@code P = X W + 1 b}, explicit {@code X~ = Xc - Sc B + 1 mean(X)}, centroid differences for the triangle
  * areas), its own Cholesky and Jacobi eigen-solver. It shares no code with the production path. The linear
  * systems use the side the spec allows (primal when p &lt; N, else the dual / Woodbury form), because a p x p
- * system with p &gt; N is singular up to the ridge and no implementation can be accurate on it.
+ * system with p &gt; N is singular up to the ridge and no implementation can be accurate on it. Layers may
+ * have different widths: every term is per layer, and the orthogonalisation concatenates the selected layers.
  */
 final class ReferenceLoes {
     static final double LAMBDA = 1e-3;
@@ -32,7 +34,7 @@ final class ReferenceLoes {
     }
 
     /**
-     * @param layers  L matrices N x d
+     * @param layers  L matrices N x d_l
      * @param labels  class index per row (classification) or null
      * @param targets N x c targets (one-hot for classification), or null for label-free
      */
@@ -44,6 +46,15 @@ final class ReferenceLoes {
     /** As above with the orthogonalisation ridge {@code mu}. */
     static Result run(double[][][] layers, int[] labels, double[][] targets, int k, double alpha, double gamma,
                       double eta, boolean paper, double mu) {
+        return run(layers, labels, targets, k, alpha, gamma, eta, paper, mu, 0, 0);
+    }
+
+    /**
+     * As above with the triangle estimator: {@code draws == 0} exact; else the {@code sampled:draws} estimator,
+     * the triplets of candidate layer l in step s drawn from {@code new SplittableRandom(seed ^ (s << 32 | l))}.
+     */
+    static Result run(double[][][] layers, int[] labels, double[][] targets, int k, double alpha, double gamma,
+                      double eta, boolean paper, double mu, int draws, long seed) {
         int l = layers.length;
         Result res = new Result();
         res.fitLoss = new double[l];
@@ -92,7 +103,9 @@ final class ReferenceLoes {
                     residualPreds[c] = ridgePredict(xt, r);
                     resLoss = mse(residualPreds[c], r);
                     if (labels != null) {
-                        tri = triangle(xt, labels);
+                        tri = draws == 0 ? triangle(xt, labels)
+                                : sampledTriangle(xt, labels, draws,
+                                        new SplittableRandom(seed ^ (((long) res.selected.size() << 32) | c)));
                     }
                 }
                 score[c] = resLoss + alpha * (1 - res.iso[c]) + gamma * red - eta * tri;
@@ -161,6 +174,36 @@ final class ReferenceLoes {
         if (classes < 3) {
             return 0;
         }
+        double[][] mu = centroids(x, labels, classes);
+        double sum = 0;
+        for (int i = 0; i < classes; i++) {
+            for (int j = 0; j < classes; j++) {
+                for (int k = 0; k < classes; k++) {
+                    sum += area(mu[i], mu[j], mu[k]);
+                }
+            }
+        }
+        return sum / ((double) classes * classes * classes);
+    }
+
+    /** The authors' estimator: the mean area of {@code draws} ordered triplets drawn with replacement. */
+    static double sampledTriangle(double[][] x, int[] labels, int draws, SplittableRandom rng) {
+        int classes = Arrays.stream(labels).max().orElse(-1) + 1;
+        if (classes < 3) {
+            return 0;
+        }
+        double[][] mu = centroids(x, labels, classes);
+        double sum = 0;
+        for (int t = 0; t < draws; t++) {
+            int i = rng.nextInt(classes);
+            int j = rng.nextInt(classes);
+            int k = rng.nextInt(classes);
+            sum += area(mu[i], mu[j], mu[k]);
+        }
+        return sum / draws;
+    }
+
+    static double[][] centroids(double[][] x, int[] labels, int classes) {
         int d = x[0].length;
         double[][] mu = new double[classes][d];
         int[] count = new int[classes];
@@ -175,15 +218,7 @@ final class ReferenceLoes {
                 mu[c][j] /= count[c];
             }
         }
-        double sum = 0;
-        for (int i = 0; i < classes; i++) {
-            for (int j = 0; j < classes; j++) {
-                for (int k = 0; k < classes; k++) {
-                    sum += area(mu[i], mu[j], mu[k]);
-                }
-            }
-        }
-        return sum / ((double) classes * classes * classes);
+        return mu;
     }
 
     static double area(double[] a, double[] b, double[] c) {
@@ -239,12 +274,18 @@ final class ReferenceLoes {
     static double[][] orthogonalise(double[][] x, double[][][] layers, List<Integer> selected, double mu) {
         int n = x.length;
         int d = x[0].length;
-        int p = d * selected.size();
+        int p = 0;
+        for (int j : selected) {
+            p += layers[j][0].length;
+        }
         double[][] s = new double[n][p];
-        for (int b = 0; b < selected.size(); b++) {
+        int offset = 0;
+        for (int j : selected) {
+            int dj = layers[j][0].length;
             for (int i = 0; i < n; i++) {
-                System.arraycopy(layers[selected.get(b)][i], 0, s[i], b * d, d);
+                System.arraycopy(layers[j][i], 0, s[i], offset, dj);
             }
+            offset += dj;
         }
         double[][] sc = centre(s);
         double[][] xc = centre(x);

@@ -6,15 +6,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import org.loes4j.data.Labels;
+import org.loes4j.data.LayeredEmbeddings;
+import org.loes4j.data.Provenance;
+import org.loes4j.data.Task;
 import org.loes4j.linalg.DMatrix;
-import org.loes4j.linalg.LibraryInfo;
 import org.loes4j.linalg.Linalg;
+import org.loes4j.selection.LayerSelector;
 import org.loes4j.selection.LoesOptions;
 import org.loes4j.selection.SelectionResult;
-import org.loes4j.selection.Task;
 import org.loes4j.selection.data.CalibrationSplit;
-import org.loes4j.selection.data.LayerStack;
-import org.loes4j.selection.data.Targets;
 import org.loes4j.selection.metrics.Curvature;
 import org.loes4j.selection.metrics.IntrinsicDimension;
 import org.loes4j.selection.metrics.MatrixEntropy;
@@ -22,7 +23,8 @@ import org.loes4j.selection.metrics.MatrixEntropy;
 /**
  * Runs the baselines of spec section 3 over the same inputs as LOES (calibration rows drawn with the same
  * fraction and seed), returning the same {@link SelectionResult} shape: the chosen layers, the per-layer
- * metric the choice was made by (in {@code layers[].metrics}), and the provenance.
+ * metric the choice was made by (in {@code layers[].metrics}), and the provenance. Layers may have different
+ * widths. As a {@link LayerSelector}: {@link #selector(Baseline, LoesOptions)}.
  */
 public final class Baselines {
     /** Folds of the cross-validated probe that scores subsets in the exhaustive search. */
@@ -32,26 +34,43 @@ public final class Baselines {
 
     private final Linalg linalg;
 
+    /** Baselines computing through {@code linalg} (null: the process-wide {@link Linalg#get()}). */
     public Baselines(Linalg linalg) {
-        if (linalg == null) {
-            throw new IllegalArgumentException("linalg: null");
+        this.linalg = linalg == null ? Linalg.get() : linalg;
+    }
+
+    /**
+     * {@code baseline} as a {@link LayerSelector} with {@code options} (null: the defaults) on the process-wide
+     * {@link Linalg}; no input digests are recorded.
+     */
+    public static LayerSelector selector(Baseline baseline, LoesOptions options) {
+        if (baseline == null) {
+            throw new IllegalArgumentException("baseline: null");
         }
-        this.linalg = linalg;
+        LoesOptions o = options == null ? LoesOptions.builder().build() : options;
+        return (layers, labels) -> new Baselines(null).run(baseline, layers, labels, o, Map.of());
     }
 
     /**
      * Runs {@code baseline} with {@code options.k()} (clamped to L), {@code options.seed()} and the calibration
      * fraction of {@code options}.
      *
-     * @param targets required for {@link Baseline#EXHAUSTIVE}; otherwise unused (may be null)
+     * @param labels       required for {@link Baseline#EXHAUSTIVE}; otherwise unused (may be null)
+     * @param inputDigests recorded in the provenance (null: none)
      */
-    public SelectionResult run(Baseline baseline, LayerStack layers, Targets targets, LoesOptions options,
+    public SelectionResult run(Baseline baseline, LayeredEmbeddings layers, Labels labels, LoesOptions options,
                                Map<String, String> inputDigests) {
-        if (baseline == null || layers == null || options == null) {
-            throw new IllegalArgumentException("baseline, layers and options must not be null");
+        if (baseline == null) {
+            throw new IllegalArgumentException("baseline: null");
+        }
+        if (layers == null) {
+            throw new IllegalArgumentException("layers: null");
+        }
+        if (options == null) {
+            throw new IllegalArgumentException("options: null");
         }
         long t0 = System.nanoTime();
-        int count = layers.layers();
+        int count = layers.layerCount();
         int k = Math.min(options.k(), count);
         int[] rows = CalibrationSplit.rows(layers.rows(), options.calibrationFraction(), options.seed());
         int[] positions;
@@ -107,13 +126,14 @@ public final class Baselines {
                 }
             }
             case EXHAUSTIVE -> {
-                if (targets == null || options.task() == Task.LABEL_FREE) {
+                if (labels == null || options.task() == Task.LABEL_FREE) {
                     throw new IllegalArgumentException("baseline: exhaustive search scores subsets with a probe and needs labels");
                 }
-                if (targets.rows() != layers.rows()) {
-                    throw new IllegalArgumentException("targets: " + targets.rows() + " rows, the layers have " + layers.rows());
+                if (labels.size() != layers.rows()) {
+                    throw new IllegalArgumentException("labels: " + labels.size() + " rows, the layers have " + layers.rows());
                 }
-                ExhaustiveSearch search = new ExhaustiveSearch(linalg, layers, rows, targets.rows(rows), options, FOLDS);
+                ExhaustiveSearch search = new ExhaustiveSearch(linalg, layers, rows, CalibrationSplit.labels(labels, rows),
+                        options, FOLDS);
                 positions = search.best(k);
                 stepScores = new double[] {search.bestScore()};
             }
@@ -128,25 +148,19 @@ public final class Baselines {
             scores.add(new SelectionResult.LayerScore(layers.layerIndex(p), Double.NaN, Double.NaN, Double.NaN,
                     metrics.getOrDefault(p, Map.of())));
         }
-        Map<String, Object> prov = new LinkedHashMap<>(LibraryInfo.environment());
-        prov.put("method", baseline.cliName());
-        prov.put("seed", options.seed());
-        prov.put("hyperParameters", options.asMap());
-        prov.put("kUsed", baseline == Baseline.LAST ? 1 : k);
-        prov.put("rows", layers.rows());
-        prov.put("calibrationRows", rows.length);
-        prov.put("dim", layers.dim());
-        prov.put("candidateLayers", layers.layerIndices());
+        Provenance.Builder prov = Provenance.builder(baseline.cliName(), linalg).seed(options.seed())
+                .hyperParameters(options.asMap())
+                .detail("kUsed", baseline == Baseline.LAST ? 1 : k)
+                .detail("rows", layers.rows())
+                .detail("calibrationRows", rows.length)
+                .detail("dim", layers.uniformWidth() ? (Object) layers.width(0) : layers.widths())
+                .detail("candidateLayers", layers.layerIndices());
         if (baseline == Baseline.EXHAUSTIVE) {
-            prov.put("folds", FOLDS);
-            prov.put("probeScore", targets.isClassification() ? "mean cross-validated accuracy"
+            prov.detail("folds", FOLDS).detail("probeScore", labels.isClassification() ? "mean cross-validated accuracy"
                     : "minus mean cross-validated squared error");
         }
-        prov.put("inputs", new LinkedHashMap<>(inputDigests == null ? Map.of() : inputDigests));
-        Map<String, Object> timings = new LinkedHashMap<>();
-        timings.put("totalMs", Math.round((System.nanoTime() - t0) / 1e4) / 100.0);
-        prov.put("timings", timings);
-        return new SelectionResult(baseline.cliName(), selected, stepScores, scores, List.of(), null, prov);
+        prov.inputs(inputDigests).timingSince("totalMs", t0);
+        return new SelectionResult(baseline.cliName(), selected, stepScores, scores, List.of(), null, prov.build());
     }
 
     private static double[] nan(int k) {

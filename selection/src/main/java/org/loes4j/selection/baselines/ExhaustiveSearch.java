@@ -2,18 +2,18 @@ package org.loes4j.selection.baselines;
 
 import java.util.SplittableRandom;
 
+import org.loes4j.data.Labels;
+import org.loes4j.data.LayeredEmbeddings;
 import org.loes4j.linalg.DMatrix;
 import org.loes4j.linalg.Linalg;
 import org.loes4j.linalg.Transpose;
 import org.loes4j.linalg.decomp.CholeskyFactor;
 import org.loes4j.linalg.regression.Ridge;
 import org.loes4j.selection.LoesOptions;
-import org.loes4j.selection.data.LayerStack;
-import org.loes4j.selection.data.Targets;
 
 /**
  * Exhaustive search over all k-subsets of layers, each scored by a K-fold cross-validated ridge probe
- * (lambda of the options, with intercept) on the concatenated raw layers: mean accuracy (argmax of the
+ * (lambda of the options, with intercept) on the concatenated raw layers (any widths): mean accuracy (argmax of the
  * one-hot prediction) for classification, minus the mean squared error for regression; higher is better,
  * ties to the lexicographically first subset.
  *
@@ -32,20 +32,20 @@ final class ExhaustiveSearch {
     private final double lambda;
     private double bestScore = Double.NaN;
 
-    ExhaustiveSearch(Linalg linalg, LayerStack layers, int[] rows, Targets cal, LoesOptions options, int folds) {
+    ExhaustiveSearch(Linalg linalg, LayeredEmbeddings layers, int[] rows, Labels cal, LoesOptions options, int folds) {
         this.linalg = linalg;
         int n = rows.length;
-        long bytes = (long) layers.layers() * n * n * 8;
+        long bytes = (long) layers.layerCount() * n * n * 8;
         if (bytes > (1L << 30)) {
-            throw new IllegalArgumentException("baseline: exhaustive search keeps " + layers.layers() + " kernels of "
+            throw new IllegalArgumentException("baseline: exhaustive search keeps " + layers.layerCount() + " kernels of "
                     + n + " x " + n + " (" + (bytes >> 20) + " MiB); use a smaller --calibration-fraction");
         }
-        kernels = new DMatrix[layers.layers()];
+        kernels = new DMatrix[layers.layerCount()];
         for (int p = 0; p < kernels.length; p++) {
             kernels[p] = linalg.gramN(layers.load(p, rows));
         }
-        this.t = cal.values();
-        this.classOf = cal.isClassification() ? cal.classOf() : null;
+        this.t = cal.targetMatrix();
+        this.classOf = cal.isClassification() ? cal.codes() : null;
         this.folds = Math.min(folds, n);
         this.lambda = options.lambda();
         int[] perm = new int[n];

@@ -3,6 +3,8 @@ package org.loes4j.selection.data;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
+import org.loes4j.data.Labels;
+
 /**
  * The calibration set LOES scores layers on: a uniform random (not stratified) fraction of the training
  * rows, drawn with a seeded generator (spec section 2). The rows stay part of the training set.
@@ -44,5 +46,25 @@ public final class CalibrationSplit {
         int[] out = Arrays.copyOf(all, m);
         Arrays.sort(out);
         return out;
+    }
+
+    /**
+     * The labels of the calibration rows {@code rows}. Class labels are recoded over the classes present in
+     * those rows (keeping their order), so their one-hot target has one column per class present, in
+     * ascending order of the original coding.
+     *
+     * @throws IllegalArgumentException when the calibration rows hold fewer than 2 classes
+     */
+    public static Labels labels(Labels labels, int[] rows) {
+        Labels cal = labels.rows(rows);
+        if (!cal.isClassification()) {
+            return cal;
+        }
+        cal = cal.presentClassesOnly();
+        if (cal.classCount() < 2) {
+            throw new IllegalArgumentException("calibration split: only class '" + cal.names().getFirst()
+                    + "' among its " + rows.length + " rows; raise --calibration-fraction or check the labels");
+        }
+        return cal;
     }
 }

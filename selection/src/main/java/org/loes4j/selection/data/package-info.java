@@ -1,5 +1,5 @@
 /**
- * Selection inputs: the layer stack over (memory-mapped) layer views, the targets (one-hot over the classes
- * present, or raw regression values) and the seeded uniform calibration split.
+ * Selection inputs that are not part of the shared data vocabulary ({@code org.loes4j.data}): the seeded
+ * uniform calibration split, and seeded synthetic layered embeddings with the structure LOES looks for.
  */
 package org.loes4j.selection.data;
