@@ -2,26 +2,26 @@ package org.loes4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
-import org.loes4j.linalg.Linalg;
+import org.loes4j.data.Labels;
+import org.loes4j.data.LayeredEmbeddings;
+import org.loes4j.data.Provenance;
+import org.loes4j.data.Task;
 import org.loes4j.linalg.io.AtomicFile;
 import org.loes4j.linalg.io.Json;
 import org.loes4j.selection.Accumulation;
 import org.loes4j.selection.Loes;
 import org.loes4j.selection.LoesOptions;
 import org.loes4j.selection.SelectionResult;
-import org.loes4j.selection.Task;
 import org.loes4j.selection.TriangleEstimator;
 import org.loes4j.selection.baselines.Baseline;
 import org.loes4j.selection.baselines.Baselines;
-import org.loes4j.selection.data.LayerStack;
-import org.loes4j.selection.data.Targets;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -119,66 +119,70 @@ final class SelectCommand implements Runnable {
             case "stagewise" -> Accumulation.STAGEWISE;
             default -> throw new BadInputException("--accumulate: '" + accumulate + "', expected paper or stagewise");
         };
-        TriangleEstimator tri = TriangleEstimator.parse(triangle);
-        Baseline base = baseline == null ? null : Baseline.parse(baseline);
+        TriangleEstimator tri;
+        try {
+            tri = TriangleEstimator.parse(triangle);
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage() == null ? "" : e.getMessage();
+            throw new BadInputException("--triangle: " + (m.startsWith("triangle: ") ? m.substring(10) : m), e);
+        }
+        Baseline base;
+        try {
+            base = baseline == null ? null : Baseline.parse(baseline);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--" + e.getMessage(), e);
+        }
         if (t != Task.LABEL_FREE && labels == null) {
             throw new BadInputException("--labels: required for --task " + task + " (or use --task label-free)");
         }
-        if (json != null) {
-            Path parent = json.toAbsolutePath().getParent();
-            if (parent == null || !Files.isDirectory(parent)) {
-                throw new BadInputException("--json: directory of " + json + " does not exist");
-            }
-            if (Files.isDirectory(json)) {
-                throw new BadInputException("--json: " + json + " is a directory");
-            }
-        }
         long t0 = System.nanoTime();
-        try (SelectionInputs in = new SelectionInputs(embeddings)) {
-            in.startDigests();
+        try (CommandInputs in = CommandInputs.open("--embeddings", embeddings)) {
+            LayeredEmbeddings all = in.embeddings();
+            Map<String, Path> inputs = new LinkedHashMap<>(in.embeddings().files());
+            inputs.put("--labels", labels);
+            AtomicFiles.checkOutput("--json", json, inputs);
             long tOpen = System.nanoTime();
-            int n = in.rows();
+            int n = all.rows();
             if (n < 2) {
                 throw new BadInputException(embeddings + ": " + n + " row(s), at least 2 are needed");
             }
-            int[] layerIds = parseLayers(layers, in.layerCount());
-            LayerStack stack = in.stack(layerIds);
+            int[] layerIds = parseLayers(layers, all.layerCount());
+            LayeredEmbeddings stack = all.layers(layerIds);
             int kUsed = k;
             if (k > layerIds.length) {
                 err.println("loes: warning: --k " + k + " is larger than the " + layerIds.length
                         + " candidate layers; using k = " + layerIds.length);
                 kUsed = layerIds.length;
             }
-            Targets targets = null;
-            if (t != Task.LABEL_FREE) {
-                SelectionInputs.Labels y = in.readLabels(labels, t == Task.CLASSIFICATION);
-                if (y.rows() != n) {
-                    throw new BadInputException(labels + ": " + y.rows() + " labels, the embeddings have " + n + " rows");
-                }
-                targets = t == Task.CLASSIFICATION ? Targets.classification(y.classes())
-                        : Targets.regression(y.values());
-            }
+            Labels y = t == Task.LABEL_FREE ? null : in.labels("--labels", labels, t);
+            in.startDigests();
             stack.checkFinite();
             long tChecked = System.nanoTime();
-            LoesOptions options = LoesOptions.builder().k(kUsed).task(t).alpha(alpha).gamma(gamma).eta(eta)
-                    .lambda(lambda).mu(mu).isotropyEps(isotropyEps).accumulation(acc).triangle(tri)
-                    .calibrationFraction(calibrationFraction).seed(seed).build();
-            SelectionResult result = base == null
-                    ? new Loes(Linalg.get()).select(stack, targets, options, Map.of(), diagnostics)
-                    : new Baselines(Linalg.get()).run(base, stack, targets, options, Map.of());
-            long tSelected = System.nanoTime();
-            @SuppressWarnings("unchecked")
-            Map<String, Object> inputs = (Map<String, Object>) result.provenance().get("inputs");
-            inputs.putAll(in.digests());
-            @SuppressWarnings("unchecked")
-            Map<String, Object> timings = (Map<String, Object>) result.provenance().get("timings");
-            if (timings != null) {
-                timings.put("openMs", ms(t0, tOpen));
-                timings.put("inputChecksMs", ms(tOpen, tChecked));
-                timings.put("digestWaitMs", ms(tSelected, System.nanoTime()));
-                timings.put("endToEndMs", ms(t0, System.nanoTime()));
+            LoesOptions options;
+            try {
+                options = LoesOptions.builder().k(kUsed).task(t).alpha(alpha).gamma(gamma).eta(eta)
+                        .lambda(lambda).mu(mu).isotropyEps(isotropyEps).accumulation(acc).triangle(tri)
+                        .calibrationFraction(calibrationFraction).seed(seed).build();
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--" + optionName(e.getMessage()) + ": " + e.getMessage(), e);
             }
-            print(out, result, stack, targets, options, base);
+            SelectionResult result = base == null
+                    ? Loes.builder().options(options).diagnostics(diagnostics).build().select(stack, y)
+                    : Baselines.selector(base, options).select(stack, y);
+            long tSelected = System.nanoTime();
+            Map<String, Double> timings = new LinkedHashMap<>();
+            timings.put("openMs", ms(t0, tOpen));
+            timings.put("inputChecksMs", ms(tOpen, tChecked));
+            Map<String, String> digests = in.digests();
+            timings.put("digestWaitMs", ms(tSelected, System.nanoTime()));
+            timings.put("endToEndMs", ms(t0, System.nanoTime()));
+            Provenance p = result.provenance().withInputs(digests).withTimings(timings)
+                    .withDetail("layerNumbering", ExtractMeta.NUMBERING);
+            if (in.meta().isPresent()) {
+                p = p.withDetail("extract", in.meta().get().asInputMeta());
+            }
+            result = result.withProvenance(p);
+            print(out, result, stack, y, options, base);
             if (json != null) {
                 AtomicFile.writeString(json, Json.writePretty(result.toJsonMap()));
                 out.println("wrote " + json);
@@ -188,17 +192,22 @@ final class SelectCommand implements Runnable {
         }
     }
 
+    /** The CLI option of a LoesOptions message ("calibrationFraction: ..." -> "calibration-fraction"). */
+    private static String optionName(String message) {
+        String key = message == null || message.indexOf(':') < 0 ? "options" : message.substring(0, message.indexOf(':'));
+        return key.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+    }
+
     private static double ms(long from, long to) {
         return Math.round((to - from) / 1e4) / 100.0;
     }
 
     static Task parseTask(String s) {
-        return switch (s) {
-            case "classification" -> Task.CLASSIFICATION;
-            case "regression" -> Task.REGRESSION;
-            case "label-free" -> Task.LABEL_FREE;
-            default -> throw new BadInputException("--task: '" + s + "', expected classification, regression or label-free");
-        };
+        try {
+            return Task.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--" + e.getMessage(), e);
+        }
     }
 
     /** Parses {@code 0-11}, {@code 1,3,5-7}; null means every layer. Result ascending, without repeats. */
@@ -241,16 +250,18 @@ final class SelectCommand implements Runnable {
         return set.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private static void print(PrintWriter out, SelectionResult r, LayerStack stack, Targets targets,
+    private static void print(PrintWriter out, SelectionResult r, LayeredEmbeddings stack, Labels targets,
                               LoesOptions o, Baseline base) {
-        Map<String, Object> p = r.provenance();
-        out.printf(Locale.ROOT, "loes select: %s, %d layers, N = %d (calibration %s), d = %d%s, k = %s%n",
+        Map<String, Object> p = r.provenance().toMap();
+        out.printf(Locale.ROOT, "loes select: %s, %d layers, N = %d (calibration %s), %s%s, k = %s%n",
                 base == null ? "LOES " + o.task().name().toLowerCase(Locale.ROOT).replace('_', '-')
                         + ", accumulate " + o.accumulation().name().toLowerCase(Locale.ROOT) + ", triangle " + o.triangle()
                         : "baseline " + base.cliName(),
-                stack.layers(), stack.rows(), p.get("calibrationRows"), stack.dim(),
+                stack.layerCount(), stack.rows(), p.get("calibrationRows"),
+                stack.uniformWidth() ? "d = " + stack.width(0) : "widths " + Arrays.toString(stack.widths()),
                 targets != null && targets.isClassification() ? ", C = " + targets.classCount() : "",
                 p.get("kUsed"));
+        out.println("layers are hidden-state indices (0 = embedding output; the paper's layer k is index k + 1)");
         if (base == null) {
             out.printf(Locale.ROOT, "%6s %12s %10s %10s  %s%n", "layer", "fitLoss", "isotropy", "score0", "pick");
             for (SelectionResult.LayerScore l : r.layers()) {

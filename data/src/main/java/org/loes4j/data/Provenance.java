@@ -84,6 +84,15 @@ public record Provenance(Environment environment, String method, Long seed, Map<
         return new Provenance(environment, method, seed, hyperParameters, in, timingsMs, details);
     }
 
+    /** This provenance with {@code more} timings added (after the existing ones; a phase given again is replaced). */
+    public Provenance withTimings(Map<String, Double> more) {
+        Map<String, Double> t = new LinkedHashMap<>(timingsMs);
+        if (more != null) {
+            t.putAll(more);
+        }
+        return new Provenance(environment, method, seed, hyperParameters, inputs, t, details);
+    }
+
     /** This provenance with one more detail entry. */
     public Provenance withDetail(String key, Object value) {
         Map<String, Object> d = new LinkedHashMap<>(details);

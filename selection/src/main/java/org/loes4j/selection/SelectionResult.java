@@ -68,6 +68,11 @@ public record SelectionResult(String method, int[] selected, double[] stepScores
                                    SpectrumSummary spectrum) {
     }
 
+    /** This result with {@code p} as its provenance (a caller adding input digests or end-to-end timings). */
+    public SelectionResult withProvenance(Provenance p) {
+        return new SelectionResult(method, selected, stepScores, layers, steps, diagnostics, p);
+    }
+
     /** The result as JSON-ready maps and lists ({@code {"selected", "stepScores", "layers", "steps", ...}}). */
     public Map<String, Object> toJsonMap() {
         Map<String, Object> m = new LinkedHashMap<>();
