@@ -1,6 +1,7 @@
 /** Adapters, probes, GeoReg and AdamW, with hand-written forward and backward passes. */
 module org.loes4j.training {
     requires transitive org.loes4j.linalg;
+    requires transitive org.loes4j.data;
 
     exports org.loes4j.training;
     exports org.loes4j.training.nn;

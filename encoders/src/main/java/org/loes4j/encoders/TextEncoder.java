@@ -10,6 +10,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import org.loes4j.data.LayeredEmbeddings;
 import org.loes4j.encoders.bert.BertConfig;
 import org.loes4j.encoders.bert.BertModel;
 import org.loes4j.encoders.bert.BertWeights;
@@ -29,7 +31,7 @@ import org.loes4j.linalg.io.Safetensors;
  * <p>{@link #encode} tokenises all texts, sorts them by token count (length bucketing, so a batch's
  * padded id array is nearly its own size; the encoder itself computes real tokens only), runs batches of
  * {@code batchSize} through {@link BertModel#forward}, pools each hidden state as it is produced, and
- * returns the results in input order.
+ * returns the results in input order, as {@link LayeredEmbeddings} per pooling ({@link Result#get}).
  *
  * <p>Hidden-state indexing: index 0 is the embedding output, index k the output of block k - 1;
  * {@link #stateNames()} names them ({@code embeddings}, {@code encoder.layer.0}, ...).
@@ -144,19 +146,43 @@ public final class TextEncoder {
     /**
      * The result of {@link #encode}.
      *
-     * @param pooled    one N x L x d array per requested pooling
-     * @param truncated number of texts cut to {@code maxLength}
-     * @param tokens    real tokens encoded (special tokens included, padding excluded)
+     * @param pooled       per requested pooling, every hidden state of every text as one row-major float32
+     *                     N x (L d) matrix, sample-major: row i holds hidden states 0..L-1 of text i, d values each
+     *                     (the layout of an (N, L, d) {@code embeddings.npy})
+     * @param hiddenStates L: hidden state 0 is the embedding output, state k >= 1 the output of transformer
+     *                     block k - 1 (the paper's "layer k - 1")
+     * @param truncated    number of texts cut to {@code maxLength}
+     * @param tokens       real tokens encoded (special tokens included, padding excluded)
      */
-    public record Result(Map<Pooling, PooledHiddenStates> pooled, int truncated, long tokens) {
+    public record Result(Map<Pooling, FMatrix> pooled, int hiddenStates, int truncated, long tokens) {
         public Result {
             pooled = Collections.unmodifiableMap(new EnumMap<>(pooled));
+            if (hiddenStates < 1) {
+                throw new IllegalArgumentException("hiddenStates: " + hiddenStates + " must be >= 1");
+            }
         }
 
-        public PooledHiddenStates get(Pooling p) {
-            PooledHiddenStates s = pooled.get(p);
+        /**
+         * The embeddings pooled with {@code p}: L layers of width d, numbered by hidden-state index (0 = the
+         * embedding output), a view of {@link #flat} (nothing is copied).
+         *
+         * @throws IllegalArgumentException if {@code p} was not requested
+         */
+        public LayeredEmbeddings get(Pooling p) {
+            FMatrix flat = flat(p);
+            return LayeredEmbeddings.ofFlat(flat, hiddenStates, flat.cols() / hiddenStates);
+        }
+
+        /**
+         * The N x (L d) float32 matrix pooled with {@code p} (not a copy).
+         *
+         * @throws IllegalArgumentException if {@code p} was not requested
+         */
+        public FMatrix flat(Pooling p) {
+            FMatrix s = pooled.get(p);
             if (s == null) {
-                throw new IllegalArgumentException("pooling: " + p + " was not requested");
+                throw new IllegalArgumentException("pooling: " + p + " was not requested (requested: "
+                        + pooled.keySet() + ")");
             }
             return s;
         }
@@ -212,20 +238,20 @@ public final class TextEncoder {
 
         int states = config().hiddenStates();
         int d = config().hidden();
-        Map<Pooling, PooledHiddenStates> pooled = new EnumMap<>(Pooling.class);
+        Map<Pooling, FMatrix> pooled = new EnumMap<>(Pooling.class);
         for (Pooling p : options.poolings()) {
-            pooled.put(p, new PooledHiddenStates(p, n, states, d));
+            pooled.put(p, FMatrix.zeros(n, Math.multiplyExact(states, d)));
         }
         long tokens = 0;
         for (int start = 0; start < n; start += options.batchSize()) {
             int size = Math.min(options.batchSize(), n - start);
             int[] members = Arrays.copyOfRange(order, start, start + size);
             TokenBatch batch = pad(encodings, members);
-            model.forward(batch, (k, hidden, b) -> pool(hidden, b, k, members, pooled));
+            model.forward(batch, (k, hidden, b) -> pool(hidden, b, k, states, members, pooled));
             tokens += batch.realTokens();
             progress.update(start + size, n, tokens);
         }
-        return new Result(pooled, truncated, tokens);
+        return new Result(pooled, states, truncated, tokens);
     }
 
     /** Right-pads the encodings of {@code members} to the longest of them. */
@@ -250,16 +276,15 @@ public final class TextEncoder {
      * the sample's first packed row, mean = the average of its {@code len} packed rows
      * ({@link org.loes4j.encoders.bert.HiddenStateSink}'s layout).
      */
-    private static void pool(FMatrix hidden, TokenBatch batch, int k, int[] members,
-                             Map<Pooling, PooledHiddenStates> pooled) {
+    private static void pool(FMatrix hidden, TokenBatch batch, int k, int states, int[] members,
+                             Map<Pooling, FMatrix> pooled) {
         float[] h = hidden.data();
         int d = hidden.cols();
         int[] offsets = batch.rowOffsets();
-        for (Map.Entry<Pooling, PooledHiddenStates> e : pooled.entrySet()) {
-            PooledHiddenStates out = e.getValue();
-            float[] o = out.data();
+        for (Map.Entry<Pooling, FMatrix> e : pooled.entrySet()) {
+            float[] o = e.getValue().data();
             for (int b = 0; b < members.length; b++) {
-                int dst = (members[b] * out.states() + k) * d;
+                int dst = (members[b] * states + k) * d;
                 int src = hidden.index(offsets[b], 0);
                 if (e.getKey() == Pooling.CLS) {
                     System.arraycopy(h, src, o, dst, d);

@@ -27,8 +27,8 @@ class ScalarFallbackTest {
     void aJvmWithoutTheVectorModuleEncodesTheSame() throws Exception {
         List<String> texts = TestModels.sentences().subList(0, 3);
         TextEncoder encoder = TextEncoder.load(TestModels.files(KnownModel.ALL_MINILM_L6_V2), Linalg.get());
-        FMatrix here = encoder.encode(texts, new TextEncoder.Options(EnumSet.of(Pooling.MEAN), 64, 4))
-                .get(Pooling.MEAN).sample(2);
+        FMatrix here = TestModels.sample(encoder.encode(texts, new TextEncoder.Options(EnumSet.of(Pooling.MEAN), 64, 4)),
+                Pooling.MEAN, 2);
 
         Path out = TestModels.tempDir("scalar-fallback").resolve("states.txt");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -62,8 +62,8 @@ class ScalarFallbackTest {
             List<String> texts = TestModels.sentences().subList(0, 3);
             Linalg la = Linalg.get();
             TextEncoder encoder = TextEncoder.load(TestModels.files(KnownModel.ALL_MINILM_L6_V2), la);
-            FMatrix m = encoder.encode(texts, new TextEncoder.Options(EnumSet.of(Pooling.MEAN), 64, 4))
-                    .get(Pooling.MEAN).sample(2);
+            FMatrix m = TestModels.sample(encoder.encode(texts, new TextEncoder.Options(EnumSet.of(Pooling.MEAN), 64, 4)),
+                    Pooling.MEAN, 2);
             StringBuilder sb = new StringBuilder();
             sb.append("backend=").append(la.backends().chosen().name()).append(" vectorModule=")
                     .append(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()).append('\n');

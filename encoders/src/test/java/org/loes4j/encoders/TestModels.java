@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 
+import org.loes4j.linalg.FMatrix;
+
 /**
  * Shared fixtures: the real model files (resolved exactly as users resolve them; the jars are test
  * dependencies of this module, so Maven has put them in the local repository) and the sentence corpus.
@@ -54,5 +56,12 @@ public final class TestModels {
         Path base = Path.of("target", "test-tmp");
         Files.createDirectories(base);
         return Files.createTempDirectory(base, prefix);
+    }
+
+    /** All hidden states of text i pooled with {@code p}, as an L x d view of the result. */
+    public static FMatrix sample(TextEncoder.Result r, Pooling p, int i) {
+        FMatrix flat = r.flat(p);
+        int d = flat.cols() / r.hiddenStates();
+        return new FMatrix(flat.data(), flat.index(i, 0), r.hiddenStates(), d, d);
     }
 }

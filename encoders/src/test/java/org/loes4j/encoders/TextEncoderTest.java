@@ -9,10 +9,12 @@ import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.loes4j.data.LayeredEmbeddings;
 import org.loes4j.encoders.bert.TokenBatch;
 import org.loes4j.encoders.tokenizer.BertNormalizer;
 import org.loes4j.encoders.tokenizer.Encoding;
 import org.loes4j.encoders.tokenizer.WordPieceTokenizer;
+import org.loes4j.linalg.DMatrix;
 import org.loes4j.linalg.FMatrix;
 import org.loes4j.linalg.Linalg;
 
@@ -43,8 +45,8 @@ class TextEncoderTest {
             TokenBatch alone = new TokenBatch(1, e.length(), e.ids(), new int[] {e.length()});
             List<FMatrix> states = new ArrayList<>();
             encoder.model().forward(alone, (k, st, b) -> states.add(st.copy()));
-            FMatrix cls = r.get(Pooling.CLS).sample(i);
-            FMatrix mean = r.get(Pooling.MEAN).sample(i);
+            FMatrix cls = TestModels.sample(r, Pooling.CLS, i);
+            FMatrix mean = TestModels.sample(r, Pooling.MEAN, i);
             for (int k = 0; k < states.size(); k++) {
                 for (int j = 0; j < states.get(k).cols(); j++) {
                     double sum = 0;
@@ -59,12 +61,36 @@ class TextEncoderTest {
     }
 
     @Test
+    void eachPoolingIsLayeredEmbeddingsByHiddenStateIndex() {
+        List<String> texts = TestModels.sentences().subList(0, 3);
+        TextEncoder.Result r = encoder.encode(texts, new TextEncoder.Options(EnumSet.of(Pooling.MEAN), 64, 2));
+        LayeredEmbeddings e = r.get(Pooling.MEAN);
+        int states = encoder.config().hiddenStates();
+        int d = encoder.config().hidden();
+        assertEquals(3, e.rows());
+        assertEquals(states, r.hiddenStates());
+        assertEquals(states, e.layerCount());
+        for (int k = 0; k < states; k++) {
+            assertEquals(k, e.layerIndex(k), "hidden state 0 is the embedding output");
+            assertEquals(d, e.width(k));
+            DMatrix layer = e.load(k);
+            FMatrix flat = r.flat(Pooling.MEAN);
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < d; j++) {
+                    assertEquals(flat.get(i, k * d + j), layer.get(i, j), 0.0);
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> r.get(Pooling.CLS));
+    }
+
+    @Test
     void resultsDoNotDependOnBatchSizeOrOrder() {
         List<String> texts = TestModels.sentences().subList(10, 17);
         TextEncoder.Result one = encoder.encode(texts, new TextEncoder.Options(EnumSet.of(Pooling.MEAN), 64, 1));
         TextEncoder.Result all = encoder.encode(texts, new TextEncoder.Options(EnumSet.of(Pooling.MEAN), 64, 7));
-        float[] a = one.get(Pooling.MEAN).data();
-        float[] b = all.get(Pooling.MEAN).data();
+        float[] a = one.flat(Pooling.MEAN).data();
+        float[] b = all.flat(Pooling.MEAN).data();
         for (int i = 0; i < a.length; i++) {
             assertEquals(a[i], b[i], BATCHING_TOL, "element " + i);
         }
@@ -85,7 +111,7 @@ class TextEncoderTest {
         List<String> texts = List.of("short one", TestModels.sentences().get(302), "another short text");
         TextEncoder.Result r = encoder.encode(texts, new TextEncoder.Options(EnumSet.of(Pooling.CLS), 32, 8));
         assertEquals(1, r.truncated());
-        assertEquals(3, r.get(Pooling.CLS).samples());
+        assertEquals(3, r.get(Pooling.CLS).rows());
         assertTrue(r.tokens() <= 32 + 4 + 5);
         assertThrows(IllegalArgumentException.class,
                 () -> encoder.encode(texts, new TextEncoder.Options(EnumSet.of(Pooling.CLS), 513, 8)));

@@ -73,8 +73,8 @@ class ThreadCountDeterminismTest {
         TextEncoder encoder = TextEncoder.load(TestModels.files(KnownModel.ALL_MINILM_L6_V2), Linalg.get());
         TextEncoder.Result pooled = encoder.encode(texts,
                 new TextEncoder.Options(EnumSet.of(Pooling.CLS, Pooling.MEAN), 128, 4));
-        float[] cls = pooled.get(Pooling.CLS).data();
-        float[] mean = pooled.get(Pooling.MEAN).data();
+        float[] cls = pooled.flat(Pooling.CLS).data();
+        float[] mean = pooled.flat(Pooling.MEAN).data();
         float[] both = new float[cls.length + mean.length];
         System.arraycopy(cls, 0, both, 0, cls.length);
         System.arraycopy(mean, 0, both, cls.length, mean.length);

@@ -1,7 +1,9 @@
 package org.loes4j.training;
 
+import java.util.ArrayList;
 import java.util.List;
 
+import org.loes4j.data.Task;
 import org.loes4j.linalg.DMatrix;
 
 /**
@@ -22,6 +24,18 @@ public record Predictions(Task task, int[] classes, List<String> names, DMatrix 
     /** The predicted label of sample i (classification). */
     public String label(int i) {
         return names.get(classes[i]);
+    }
+
+    /** The predicted label of every sample, in order (classification). */
+    public List<String> labels() {
+        if (task != Task.CLASSIFICATION) {
+            throw new IllegalStateException("labels: a " + task + " probe predicts values, not labels");
+        }
+        List<String> out = new ArrayList<>(classes.length);
+        for (int c : classes) {
+            out.add(names.get(c));
+        }
+        return out;
     }
 
     /** The predicted value of sample i (regression). */

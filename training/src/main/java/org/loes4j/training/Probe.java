@@ -13,6 +13,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 
+import org.loes4j.data.Labels;
+import org.loes4j.data.LayeredEmbeddings;
+import org.loes4j.data.Provenance;
+import org.loes4j.data.Task;
 import org.loes4j.linalg.DMatrix;
 import org.loes4j.linalg.io.Json;
 import org.loes4j.linalg.io.Safetensors;
@@ -28,14 +32,20 @@ import org.loes4j.training.nn.SoftmaxCrossEntropy;
 /**
  * A trained head on selected layers of an encoder, self-describing when saved: one safetensors file
  * whose tensors are the parameters (float64, PyTorch-style names such as {@code adapters.0.linear.weight})
- * and whose {@code __metadata__} holds the architecture, the selected layers, pooling, the label
- * mapping, the target normaliser, the hyper-parameters and the provenance.
+ * and whose {@code __metadata__} holds the architecture (with the width of every selected layer), the
+ * selected layers (hidden-state indices), pooling, the label mapping, the target normaliser, the
+ * hyper-parameters, the provenance and what the input embeddings were ({@link #inputMeta()}).
  *
+ * <p>The probe reads its layers by hidden-state index, so it takes the full output of an extraction:
  * <pre>{@code
- * Probe probe = Probe.load(Path.of("model.safetensors"));
- * try (NpyArray a = Npy.map(Path.of("test.npy"))) {          // (N, L, d), memory-mapped
- *     Predictions p = probe.predict(Embeddings.of(a));
- *     String first = p.label(0);
+ * try (LayeredEmbeddings train = LayeredEmbeddings.open(Path.of("train.npy"));
+ *      LayeredEmbeddings test = LayeredEmbeddings.open(Path.of("test.npy"))) {
+ *     Labels y = Labels.read(Path.of("train-labels.txt"), Task.CLASSIFICATION);
+ *     Probe probe = Probe.builder().layers(7, 3, 9).epochs(10).fit(train, y);   // text preset otherwise
+ *     List<String> predicted = probe.predict(test).labels();
+ *     DMatrix p = probe.predictProba(test);                                   // N x C, columns as classes()
+ *     probe.save(Path.of("model.safetensors"));
+ *     Probe again = Probe.load(Path.of("model.safetensors"));
  * }
  * }</pre>
  * An instance predicts one batch at a time (its layers keep the last forward pass): share it between
@@ -44,6 +54,8 @@ import org.loes4j.training.nn.SoftmaxCrossEntropy;
 public final class Probe {
     /** Value of the {@code format} metadata entry. */
     public static final String FORMAT = "loes4j-probe/1";
+    /** The layer numbering of {@link #layers()}, as recorded in {@link #inputMeta()} under {@code layerNumbering}. */
+    public static final String LAYER_NUMBERING = "hidden-state index, 0 = embedding output";
     private static final int PREDICT_CHUNK = 1024;
 
     private final ProbeNetwork network;
@@ -55,12 +67,13 @@ public final class Probe {
     private final double targetStd;
     private final String pooling;
     private final Map<String, Object> hyperParameters;
-    private final Map<String, Object> provenance;
+    private final Provenance provenance;
     private final Map<String, Object> training;
+    private final Map<String, String> inputMeta;
 
     Probe(ProbeNetwork network, int[] layers, int encoderLayers, Task task, List<String> labelNames, double targetMean,
-          double targetStd, String pooling, Map<String, Object> hyperParameters, Map<String, Object> provenance,
-          Map<String, Object> training) {
+          double targetStd, String pooling, Map<String, Object> hyperParameters, Provenance provenance,
+          Map<String, Object> training, Map<String, String> inputMeta) {
         this.network = network;
         this.layers = layers.clone();
         this.encoderLayers = encoderLayers;
@@ -70,32 +83,63 @@ public final class Probe {
         this.targetStd = targetStd;
         this.pooling = pooling;
         this.hyperParameters = Collections.unmodifiableMap(new LinkedHashMap<>(hyperParameters));
-        this.provenance = Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
+        this.provenance = provenance;
         this.training = Collections.unmodifiableMap(new LinkedHashMap<>(training));
+        this.inputMeta = Collections.unmodifiableMap(new LinkedHashMap<>(inputMeta));
+    }
+
+    /** A builder for fitting a probe, starting from the paper's text preset ({@link TrainingConfig#text()}). */
+    public static ProbeBuilder builder() {
+        return new ProbeBuilder();
     }
 
     public Task task() {
         return task;
     }
 
-    /** Embedding layers fed to the model, in order (the selection order). */
+    /** Hidden-state indices of the layers fed to the model, in order (the selection order). */
     public int[] layers() {
         return layers.clone();
     }
 
-    /** L of the embeddings the model was trained on. */
+    /**
+     * L of the embeddings the model was trained on, or 0 when it was fitted on a layer subset and reads any
+     * embeddings that hold its {@link #layers()}.
+     */
     public int encoderLayers() {
         return encoderLayers;
     }
 
-    /** d. */
+    /**
+     * d, the common width of the selected layers.
+     *
+     * @throws IllegalStateException when they differ in width (see {@link #inputWidths()})
+     */
     public int inputDim() {
         return network.shape().inputDim();
+    }
+
+    /** d_k, the width of each selected layer, in the order of {@link #layers()}. */
+    public int[] inputWidths() {
+        return network.shape().inputWidths();
     }
 
     /** Label names by class index (empty for regression). */
     public List<String> labelNames() {
         return labelNames;
+    }
+
+    /** The class labels, in the column order of {@link #predictProba} (empty for regression). */
+    public List<String> classes() {
+        return labelNames;
+    }
+
+    /**
+     * What the input embeddings were, as given when training ({@code pooling}, {@code model},
+     * {@code layerNumbering}, ...); empty for models saved without it.
+     */
+    public Map<String, String> inputMeta() {
+        return inputMeta;
     }
 
     public String pooling() {
@@ -110,7 +154,7 @@ public final class Probe {
         return hyperParameters;
     }
 
-    public Map<String, Object> provenance() {
+    public Provenance provenance() {
         return provenance;
     }
 
@@ -124,31 +168,62 @@ public final class Probe {
         return network;
     }
 
-    /** Checks that {@code e} has this model's L and d. */
-    public void checkCompatible(Embeddings e) {
-        if (e.layers() != encoderLayers || e.dim() != inputDim()) {
-            throw new IllegalArgumentException("embeddings: " + e.layers() + " layers of width " + e.dim()
-                    + ", the model was trained on " + encoderLayers + " layers of width " + inputDim());
+    /**
+     * Checks that {@code e} holds this model's layers (by hidden-state index) with the widths it was trained
+     * on, and, unless it holds exactly those layers, as many layers as the embeddings it was trained on.
+     *
+     * @return the positions of {@link #layers()} in {@code e}
+     * @throws IllegalArgumentException naming what differs
+     */
+    public int[] checkCompatible(LayeredEmbeddings e) {
+        if (e == null) {
+            throw new IllegalArgumentException("embeddings: null");
         }
+        int[] widths = network.shape().inputWidths();
+        boolean exactlyMine = e.layerCount() == layers.length;
+        for (int k = 0; exactlyMine && k < layers.length; k++) {
+            exactlyMine = e.positionOf(layers[k]) >= 0;
+        }
+        if (!exactlyMine && encoderLayers > 0 && e.layerCount() != encoderLayers) {
+            throw new IllegalArgumentException("embeddings: " + e.layerCount() + " layers (" + e.describe()
+                    + "), the model was trained on " + encoderLayers + " layers and reads hidden states "
+                    + Arrays.toString(layers) + " of widths " + Arrays.toString(widths));
+        }
+        int[] positions = new int[layers.length];
+        for (int k = 0; k < layers.length; k++) {
+            positions[k] = e.positionOf(layers[k]);
+            if (positions[k] < 0) {
+                throw new IllegalArgumentException("embeddings: hidden state " + layers[k] + " is not among "
+                        + Arrays.toString(e.layerIndices()) + "; the model reads " + Arrays.toString(layers));
+            }
+            if (e.width(positions[k]) != widths[k]) {
+                throw new IllegalArgumentException("embeddings: hidden state " + layers[k] + " has width "
+                        + e.width(positions[k]) + ", the model was trained on width " + widths[k]);
+            }
+        }
+        return positions;
     }
 
-    /** Predictions for every sample of {@code e} (evaluation mode: no dropout). */
-    public Predictions predict(Embeddings e) {
-        checkCompatible(e);
-        int n = e.size();
+    /**
+     * Predictions for every sample of {@code e} (evaluation mode: no dropout). {@code e} may hold more
+     * layers than the probe reads: it picks its {@link #layers()} by hidden-state index.
+     */
+    public Predictions predict(LayeredEmbeddings e) {
+        int[] positions = checkCompatible(e);
+        int[] widths = network.shape().inputWidths();
+        int n = e.rows();
         int c = network.shape().outputs();
         DMatrix scores = DMatrix.zeros(n, c);
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        int d = inputDim();
         for (int from = 0; from < n; from += PREDICT_CHUNK) {
             int count = Math.min(PREDICT_CHUNK, n - from);
             List<DMatrix> batch = new ArrayList<>();
-            for (int layer : layers) {
-                DMatrix h = DMatrix.zeros(count, d);
-                e.gather(layer, order, from, count, h);
+            for (int k = 0; k < positions.length; k++) {
+                DMatrix h = DMatrix.zeros(count, widths[k]);
+                e.gather(positions[k], order, from, count, h);
                 batch.add(h);
             }
             DMatrix out = network.forward(batch, null);
@@ -177,8 +252,23 @@ public final class Probe {
         return new Predictions(task, cls, labelNames, scores);
     }
 
+    /**
+     * Class probabilities, N x C, columns in the order of {@link #classes()}.
+     *
+     * @throws IllegalStateException for a regression probe
+     */
+    public DMatrix predictProba(LayeredEmbeddings e) {
+        if (task != Task.CLASSIFICATION) {
+            throw new IllegalStateException("predictProba: a " + task + " probe has no class probabilities");
+        }
+        return predict(e).scores();
+    }
+
     /** Accuracy, macro-F1 and confusion matrix of {@link #predict} against {@code truth}. */
-    public ClassificationMetrics evaluateClassification(Embeddings e, Targets truth) {
+    public ClassificationMetrics evaluateClassification(LayeredEmbeddings e, Labels truth) {
+        if (truth == null) {
+            throw new IllegalArgumentException("truth: null");
+        }
         if (task != Task.CLASSIFICATION || truth.task() != Task.CLASSIFICATION) {
             throw new IllegalArgumentException("truth: " + truth.task() + " targets for a " + task + " model");
         }
@@ -187,21 +277,27 @@ public final class Probe {
                     + labelNames);
         }
         checkRows(e, truth);
-        return ClassificationMetrics.of(truth.classes(), predict(e).classes(), labelNames.size());
+        return ClassificationMetrics.of(truth.codes(), predict(e).classes(), labelNames.size());
     }
 
     /** RMSE, MAE and R^2 of {@link #predict} against {@code truth}. */
-    public RegressionMetrics evaluateRegression(Embeddings e, Targets truth) {
+    public RegressionMetrics evaluateRegression(LayeredEmbeddings e, Labels truth) {
+        if (truth == null) {
+            throw new IllegalArgumentException("truth: null");
+        }
         if (task != Task.REGRESSION || truth.task() != Task.REGRESSION) {
             throw new IllegalArgumentException("truth: " + truth.task() + " targets for a " + task + " model");
         }
         checkRows(e, truth);
-        return RegressionMetrics.of(truth.values(), predict(e).values());
+        return RegressionMetrics.of(truth.targetValues(), predict(e).values());
     }
 
-    private static void checkRows(Embeddings e, Targets truth) {
-        if (e.size() != truth.size()) {
-            throw new IllegalArgumentException("truth: " + truth.size() + " targets for " + e.size() + " samples");
+    private static void checkRows(LayeredEmbeddings e, Labels truth) {
+        if (e == null) {
+            throw new IllegalArgumentException("embeddings: null");
+        }
+        if (e.rows() != truth.size()) {
+            throw new IllegalArgumentException("truth: " + truth.size() + " targets for " + e.rows() + " samples");
         }
     }
 
@@ -209,11 +305,17 @@ public final class Probe {
 
     /** Writes the model atomically (no partial file on failure). */
     public void save(Path file) throws IOException {
+        if (file == null) {
+            throw new IllegalArgumentException("file: null");
+        }
         ModelShape s = network.shape();
         Map<String, Object> arch = new LinkedHashMap<>();
         arch.put("fusion", s.architecture().id());
         arch.put("inputs", s.inputs());
-        arch.put("inputDim", s.inputDim());
+        if (s.uniformWidth()) {
+            arch.put("inputDim", s.inputDim());
+        }
+        arch.put("inputWidths", s.inputWidths());
         arch.put("adapterDim", s.adapterDim());
         arch.put("outputs", s.outputs());
         arch.put("dropout", s.dropout());
@@ -234,8 +336,9 @@ public final class Probe {
                 .metadata("labels", Json.write(labelNames))
                 .metadata("normaliser", Json.write(normaliser))
                 .metadata("hyperParameters", Json.write(hyperParameters))
-                .metadata("provenance", Json.write(provenance))
-                .metadata("training", Json.write(training));
+                .metadata("provenance", Json.write(provenance.toMap()))
+                .metadata("training", Json.write(training))
+                .metadata("input", Json.write(inputMeta));
         for (Parameter p : network.parameters()) {
             DMatrix v = p.value();
             long[] shape = v.rows() == 1 ? new long[] {v.cols()} : new long[] {v.rows(), v.cols()};
@@ -245,11 +348,15 @@ public final class Probe {
     }
 
     /**
-     * Reads a model written by {@link #save}.
+     * Reads a model written by {@link #save} (also by earlier versions, whose metadata lacks the layer widths
+     * and the input description).
      *
      * @throws IllegalArgumentException naming the file when it is not such a model
      */
     public static Probe load(Path file) throws IOException {
+        if (file == null) {
+            throw new IllegalArgumentException("file: null");
+        }
         try (Safetensors st = Safetensors.open(file)) {
             Map<String, String> meta = st.metadata();
             if (!FORMAT.equals(meta.get("format"))) {
@@ -258,8 +365,22 @@ public final class Probe {
             }
             try {
                 Map<String, Object> arch = Json.parseObject(required(file, meta, "architecture"));
-                ModelShape shape = new ModelShape(Architecture.of((String) arch.get("fusion")),
-                        intOf(arch.get("inputs")), intOf(arch.get("inputDim")), intOf(arch.get("adapterDim")),
+                Architecture fusion = Architecture.of((String) arch.get("fusion"));
+                int inputs = intOf(arch.get("inputs"));
+                int[] widths = new int[inputs];
+                if (arch.containsKey("inputWidths")) {
+                    List<Object> w = asList(arch.get("inputWidths"));
+                    if (w.size() != inputs) {
+                        throw new IllegalArgumentException(file + ": architecture has " + inputs + " inputs and "
+                                + w.size() + " input widths");
+                    }
+                    for (int k = 0; k < inputs; k++) {
+                        widths[k] = intOf(w.get(k));
+                    }
+                } else {
+                    Arrays.fill(widths, intOf(arch.get("inputDim")));
+                }
+                ModelShape shape = new ModelShape(fusion, widths, intOf(arch.get("adapterDim")),
                         intOf(arch.get("outputs")), ((Number) arch.get("dropout")).doubleValue());
                 ProbeNetwork net = ProbeNetwork.create(shape, new SplittableRandom(0));
                 Set<String> expected = new HashSet<>();
@@ -292,10 +413,14 @@ public final class Probe {
                 double mean = norm.containsKey("targetMean") ? ((Number) norm.get("targetMean")).doubleValue() : 0.0;
                 double std = norm.containsKey("targetStd") ? ((Number) norm.get("targetStd")).doubleValue() : 1.0;
                 int encoderLayers = Integer.parseInt(required(file, meta, "encoderLayers"));
+                Map<String, String> input = new LinkedHashMap<>();
+                if (meta.containsKey("input")) {
+                    Json.parseObject(meta.get("input")).forEach((k, v) -> input.put(k, String.valueOf(v)));
+                }
                 return new Probe(net, layers, encoderLayers, task, labels, mean, std, required(file, meta, "pooling"),
                         Json.parseObject(required(file, meta, "hyperParameters")),
-                        Json.parseObject(required(file, meta, "provenance")),
-                        Json.parseObject(required(file, meta, "training")));
+                        Provenance.fromMap(Json.parseObject(required(file, meta, "provenance"))),
+                        Json.parseObject(required(file, meta, "training")), input);
             } catch (ClassCastException | NullPointerException | NumberFormatException | ArithmeticException e) {
                 throw new IllegalArgumentException(file + ": malformed probe metadata (" + e + ")", e);
             } catch (IllegalArgumentException e) {

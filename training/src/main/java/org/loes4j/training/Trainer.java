@@ -8,8 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
+import org.loes4j.data.Labels;
+import org.loes4j.data.LayeredEmbeddings;
+import org.loes4j.data.Provenance;
+import org.loes4j.data.Task;
 import org.loes4j.linalg.DMatrix;
-import org.loes4j.linalg.LibraryInfo;
+import org.loes4j.linalg.io.Json;
 import org.loes4j.training.geo.GeoReg;
 import org.loes4j.training.geo.GeoRegResult;
 import org.loes4j.training.model.Architecture;
@@ -35,7 +39,8 @@ import org.loes4j.training.optim.GradientClipping;
  *       backward; clip the probe head's gradient norm (if set); AdamW with the cosine schedule
  *     validate (accuracy | RMSE); keep the parameters of the best epoch; early stopping if set
  * </pre>
- * Regression targets are standardised with the training mean and (n - 1) standard deviation (the
+ * The selected layers may differ in width: each adapter maps its own layer's width d_k to p.
+ * Regression targets ({@link Labels#targetValues()}, one column) are standardised with the training mean and (n - 1) standard deviation (the
  * normaliser saved with the model; predictions are mapped back). GeoReg needs class labels: a positive
  * GeoReg weight with regression targets is rejected.
  *
@@ -45,7 +50,8 @@ import org.loes4j.training.optim.GradientClipping;
  */
 public final class Trainer {
     private final TrainingConfig config;
-    private final Map<String, Object> inputs;
+    private final Map<String, String> inputs;
+    private final Map<String, String> inputMeta;
 
     public Trainer(TrainingConfig config) {
         this(config, Map.of());
@@ -53,17 +59,27 @@ public final class Trainer {
 
     /**
      * @param inputs what the data came from (e.g. file names and SHA-256 digests), recorded under
-     *               {@code provenance.inputs} of the saved model
+     *               {@code provenance.inputs} of the saved model; a value that is not a string is recorded
+     *               as its JSON text; null means none
      */
     public Trainer(TrainingConfig config, Map<String, ?> inputs) {
+        this(config, inputs, Map.of());
+    }
+
+    /**
+     * @param inputMeta what the input embeddings are ({@code pooling}, {@code model}, {@code layerNumbering},
+     *                  ...), saved with the model and read back by {@link Probe#inputMeta()}; null means none
+     */
+    public Trainer(TrainingConfig config, Map<String, ?> inputs, Map<String, String> inputMeta) {
         if (config == null) {
             throw new IllegalArgumentException("config: null");
         }
-        if (inputs == null) {
-            throw new IllegalArgumentException("inputs: null");
-        }
         this.config = config;
-        this.inputs = new LinkedHashMap<>(inputs);
+        this.inputs = new LinkedHashMap<>();
+        if (inputs != null) {
+            inputs.forEach((k, v) -> this.inputs.put(k, v instanceof String str ? str : Json.write(v)));
+        }
+        this.inputMeta = inputMeta == null ? Map.of() : new LinkedHashMap<>(inputMeta);
     }
 
     public TrainingConfig config() {
@@ -73,20 +89,42 @@ public final class Trainer {
     /**
      * Trains a probe.
      *
-     * @param train      training embeddings and targets
-     * @param validation validation embeddings and targets (same task and, for classification, the same
-     *                   label mapping), or null: the last epoch is then kept
-     * @param layers     embedding layers to feed, in order (the selection order; all layers for the
-     *                   learnable-weights baseline)
-     * @param pooling    how the embeddings were pooled ({@code "cls"}, {@code "mean"}, ...), recorded only
-     * @param listener   progress callback
+     * @param train      training embeddings and labels (class labels, or one column of regression targets;
+     *                   label-free is rejected)
+     * @param validation validation embeddings and labels (same task, layers and widths and, for
+     *                   classification, the same label coding), or null: the last epoch is then kept
+     * @param layers     hidden-state indices ({@link LayeredEmbeddings#layerIndex}) of the layers to feed, in
+     *                   order (the selection order; all layers for the learnable-weights baseline); the layers
+     *                   may differ in width
+     * @param pooling    how the embeddings were pooled ({@code "cls"}, {@code "mean"}, ...), recorded only;
+     *                   null means {@code "unknown"}
+     * @param listener   progress callback; null means none
+     * @throws IllegalArgumentException naming the argument that is missing, inconsistent or out of range
      */
-    public TrainingResult train(Embeddings train, Targets trainTargets, Embeddings validation, Targets validationTargets,
-                                int[] layers, String pooling, ProgressListener listener) {
-        checkInputs(train, trainTargets, validation, validationTargets, layers);
+    public TrainingResult train(LayeredEmbeddings train, Labels trainTargets, LayeredEmbeddings validation,
+                                Labels validationTargets, int[] layers, String pooling, ProgressListener listener) {
+        return train(train, trainTargets, validation, validationTargets, layers, pooling, listener, -1);
+    }
+
+    /** As the public one; {@code encoderLayers} >= 0 overrides the L recorded in the probe (0: any). */
+    TrainingResult train(LayeredEmbeddings train, Labels trainTargets, LayeredEmbeddings validation,
+                         Labels validationTargets, int[] layers, String pooling, ProgressListener listener,
+                         int encoderLayers) {
+        int[] positions = checkInputs(train, trainTargets, validation, validationTargets, layers);
+        if (listener == null) {
+            listener = ProgressListener.NONE;
+        }
+        if (pooling == null) {
+            pooling = "unknown";
+        }
+        int recordedLayers = encoderLayers >= 0 ? encoderLayers : train.layerCount();
+        layers = layers.clone();
         Task task = trainTargets.task();
-        int n = train.size();
-        int d = train.dim();
+        int n = train.rows();
+        int[] widths = new int[positions.length];
+        for (int k = 0; k < widths.length; k++) {
+            widths[k] = train.width(positions[k]);
+        }
         int outputs = task == Task.CLASSIFICATION ? trainTargets.classCount() : 1;
 
         SplittableRandom master = new SplittableRandom(config.seed());
@@ -95,8 +133,7 @@ public final class Trainer {
         SplittableRandom dropoutRng = master.split();
         SplittableRandom geoRng = master.split();
 
-        ModelShape shape = new ModelShape(config.architecture(), layers.length, d, config.adapterDim(), outputs,
-                config.dropout());
+        ModelShape shape = new ModelShape(config.architecture(), widths, config.adapterDim(), outputs, config.dropout());
         ProbeNetwork net = ProbeNetwork.create(shape, initRng);
         List<Parameter> all = net.parameters();
         List<Parameter> main = new ArrayList<>();
@@ -106,12 +143,12 @@ public final class Trainer {
         }
         List<Parameter> head = net.head().parameters();
 
-        int[] classes = task == Task.CLASSIFICATION ? trainTargets.classes() : null;
+        int[] classes = task == Task.CLASSIFICATION ? trainTargets.codes() : null;
         double mean = 0;
         double std = 1;
         double[] standardised = null;
         if (task == Task.REGRESSION) {
-            double[] v = trainTargets.values();
+            double[] v = trainTargets.targetValues();
             for (double x : v) {
                 mean += x / v.length;
             }
@@ -136,12 +173,14 @@ public final class Trainer {
         AdamW adam = new AdamW();
         GeoReg geo = new GeoReg(config.geoRegWeight());
 
-        Map<String, Object> provenance = new LinkedHashMap<>(LibraryInfo.environment());
-        provenance.put("seed", config.seed());
-        provenance.put("randomStreams", "SplittableRandom(seed).split() x4: init, shuffle, dropout, geoReg");
-        provenance.put("trainSamples", n);
-        provenance.put("validationSamples", validation == null ? 0 : validation.size());
-        provenance.put("inputs", inputs);
+        Provenance.Builder provenanceBuilder = Provenance.builder("train", null)
+                .seed(config.seed())
+                .hyperParameters(config.toMap())
+                .detail("randomStreams", "SplittableRandom(seed).split() x4: init, shuffle, dropout, geoReg")
+                .detail("trainSamples", n)
+                .detail("validationSamples", validation == null ? 0 : validation.rows())
+                .inputs(inputs);
+        Provenance provenance = provenanceBuilder.build();
 
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
@@ -160,7 +199,7 @@ public final class Trainer {
         long geoNanos = 0;
         List<DMatrix> full = new ArrayList<>();
         for (int k = 0; k < layers.length; k++) {
-            full.add(DMatrix.zeros(config.batchSize(), d));
+            full.add(DMatrix.zeros(config.batchSize(), widths[k]));
         }
 
         epochs:
@@ -174,8 +213,8 @@ public final class Trainer {
                 int count = Math.min(config.batchSize(), n - from);
                 List<DMatrix> batch = new ArrayList<>(layers.length);
                 for (int k = 0; k < layers.length; k++) {
-                    DMatrix h = full.get(k).view(0, 0, count, d);
-                    train.gather(layers[k], order, from, count, h);
+                    DMatrix h = full.get(k).view(0, 0, count, widths[k]);
+                    train.gather(positions[k], order, from, count, h);
                     batch.add(h);
                 }
                 long t0 = System.nanoTime();
@@ -233,7 +272,7 @@ public final class Trainer {
             String metricName = task == Task.CLASSIFICATION ? "accuracy" : "rmse";
             boolean isBest;
             if (validation != null) {
-                Probe current = probe(net, layers, train.layers(), task, trainTargets, mean, std, pooling, provenance,
+                Probe current = probe(net, layers, recordedLayers, task, trainTargets, mean, std, pooling, provenance,
                         Map.of());
                 metric = task == Task.CLASSIFICATION
                         ? current.evaluateClassification(validation, validationTargets).accuracy()
@@ -270,59 +309,71 @@ public final class Trainer {
             summary.put("epochsRun", reports.size());
             summary.put("stoppedEarly", stoppedEarly);
             summary.put("nonFiniteLoss", failure == null ? null : failure.message());
-            result = Optional.of(probe(net, layers, train.layers(), task, trainTargets, mean, std, pooling, provenance,
+            provenance = provenanceBuilder.timingSince("train", start).build();
+            result = Optional.of(probe(net, layers, recordedLayers, task, trainTargets, mean, std, pooling, provenance,
                     summary));
         }
         return new TrainingResult(result, bestEpoch, List.copyOf(reports), Optional.ofNullable(failure), stoppedEarly,
                 stepNanos / 1e9, geoNanos / 1e9, globalStep);
     }
 
-    private Probe probe(ProbeNetwork net, int[] layers, int encoderLayers, Task task, Targets targets, double mean,
-                        double std, String pooling, Map<String, Object> provenance, Map<String, Object> summary) {
+    private Probe probe(ProbeNetwork net, int[] layers, int encoderLayers, Task task, Labels targets, double mean,
+                        double std, String pooling, Provenance provenance, Map<String, Object> summary) {
         return new Probe(net, layers, encoderLayers, task,
                 task == Task.CLASSIFICATION ? targets.names() : List.of(), mean, std, pooling, config.toMap(),
-                provenance, summary);
+                provenance, summary, inputMeta);
     }
 
-    private void checkInputs(Embeddings train, Targets trainTargets, Embeddings validation, Targets validationTargets,
-                             int[] layers) {
-        if (train == null || trainTargets == null) {
-            throw new IllegalArgumentException("train: embeddings and targets are required");
+    /** Checks the arguments of {@link #train}; returns the positions of {@code layers} in {@code train}. */
+    private int[] checkInputs(LayeredEmbeddings train, Labels trainTargets, LayeredEmbeddings validation,
+                              Labels validationTargets, int[] layers) {
+        if (train == null) {
+            throw new IllegalArgumentException("train: null embeddings");
         }
-        if (train.size() != trainTargets.size()) {
-            throw new IllegalArgumentException("trainTargets: " + trainTargets.size() + " targets for " + train.size()
+        if (trainTargets == null) {
+            throw new IllegalArgumentException("trainTargets: null; a probe needs class labels or regression targets"
+                    + " (" + Task.LABEL_FREE.cliName() + " is for layer selection only)");
+        }
+        checkTask("trainTargets", trainTargets);
+        if (train.rows() != trainTargets.size()) {
+            throw new IllegalArgumentException("trainTargets: " + trainTargets.size() + " targets for " + train.rows()
                     + " samples");
         }
-        if (train.size() == 0) {
+        if (train.rows() == 0) {
             throw new IllegalArgumentException("train: no samples");
         }
         if (layers == null || layers.length == 0) {
             throw new IllegalArgumentException("layers: at least one layer is needed");
         }
-        boolean[] seen = new boolean[train.layers()];
-        for (int l : layers) {
-            if (l < 0 || l >= train.layers()) {
-                throw new IllegalArgumentException("layers: " + l + " is outside [0, " + train.layers()
-                        + ") of the embeddings (" + Arrays.toString(layers) + ")");
+        int[] positions = new int[layers.length];
+        for (int k = 0; k < layers.length; k++) {
+            positions[k] = train.positionOf(layers[k]);
+            if (positions[k] < 0) {
+                throw new IllegalArgumentException("layers: " + layers[k] + " is not among the hidden states "
+                        + describeIndices(train) + " of the embeddings (" + Arrays.toString(layers) + ")");
             }
-            if (seen[l]) {
-                throw new IllegalArgumentException("layers: " + l + " appears twice in " + Arrays.toString(layers));
+            for (int j = 0; j < k; j++) {
+                if (layers[j] == layers[k]) {
+                    throw new IllegalArgumentException("layers: " + layers[k] + " appears twice in "
+                            + Arrays.toString(layers));
+                }
             }
-            seen[l] = true;
         }
         if (trainTargets.task() == Task.CLASSIFICATION && trainTargets.classCount() < 2) {
             throw new IllegalArgumentException("trainTargets: only " + trainTargets.classCount()
                     + " class, classification needs at least 2");
         }
         if (validation != null) {
-            if (validationTargets == null || validation.size() != validationTargets.size()) {
+            if (validationTargets == null || validation.rows() != validationTargets.size()) {
                 throw new IllegalArgumentException("validationTargets: "
                         + (validationTargets == null ? "missing" : validationTargets.size() + " targets for "
-                        + validation.size() + " samples"));
+                        + validation.rows() + " samples"));
             }
-            if (validation.layers() != train.layers() || validation.dim() != train.dim()) {
-                throw new IllegalArgumentException("validation: " + validation.layers() + " layers of width "
-                        + validation.dim() + ", training has " + train.layers() + " of width " + train.dim());
+            checkTask("validationTargets", validationTargets);
+            if (!Arrays.equals(validation.layerIndices(), train.layerIndices())
+                    || !Arrays.equals(validation.widths(), train.widths())) {
+                throw new IllegalArgumentException("validation: " + validation.describe() + ", training has "
+                        + train.describe());
             }
             if (validationTargets.task() != trainTargets.task()) {
                 throw new IllegalArgumentException("validationTargets: " + validationTargets.task() + ", training is "
@@ -340,9 +391,32 @@ public final class Trainer {
         if (config.architecture() == Architecture.LEARNABLE_WEIGHTS && layers.length < 2) {
             throw new IllegalArgumentException("layers: the learnable-weights baseline needs at least 2 layers");
         }
+        return positions;
     }
 
-    private static void shuffle(int[] a, SplittableRandom rng) {
+    private static void checkTask(String name, Labels labels) {
+        if (labels.task() != Task.CLASSIFICATION && labels.task() != Task.REGRESSION) {
+            throw new IllegalArgumentException(name + ": task " + labels.task().cliName() + "; a probe needs class"
+                    + " labels or regression targets (" + Task.LABEL_FREE.cliName() + " is for layer selection only)");
+        }
+        if (labels.task() == Task.REGRESSION && labels.columns() != 1) {
+            throw new IllegalArgumentException(name + ": " + labels.columns() + " target columns; a regression probe"
+                    + " predicts one");
+        }
+    }
+
+    /** "[0, L)" when the hidden states are 0..L-1, else the list. */
+    static String describeIndices(LayeredEmbeddings e) {
+        int[] idx = e.layerIndices();
+        for (int p = 0; p < idx.length; p++) {
+            if (idx[p] != p) {
+                return Arrays.toString(idx);
+            }
+        }
+        return "[0, " + idx.length + ")";
+    }
+
+    static void shuffle(int[] a, SplittableRandom rng) {
         for (int i = a.length - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
             int t = a[i];

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import org.loes4j.data.Labels;
+import org.loes4j.data.LayeredEmbeddings;
 import org.loes4j.linalg.FMatrix;
 
 /**
@@ -37,24 +39,24 @@ public record SyntheticLayers(FMatrix flat, int layers, int dim, int[] classes, 
         return new SyntheticLayers(flat, layers, dim, y, classCount);
     }
 
-    public Embeddings embeddings() {
-        return Embeddings.of(flat, layers, dim);
+    public LayeredEmbeddings embeddings() {
+        return LayeredEmbeddings.ofFlat(flat, layers, dim);
     }
 
-    public Targets targets() {
+    public Labels targets() {
         List<String> names = new ArrayList<>();
         for (int c = 0; c < classCount; c++) {
             names.add("class" + c);
         }
-        return Targets.classes(classes, names);
+        return Labels.ofCodes(classes, names);
     }
 
     /** Rows [from, to) as a view. */
-    public Embeddings embeddings(int from, int to) {
-        return Embeddings.rows(embeddings(), range(from, to));
+    public LayeredEmbeddings embeddings(int from, int to) {
+        return embeddings().rows(range(from, to));
     }
 
-    public Targets targets(int from, int to) {
+    public Labels targets(int from, int to) {
         return targets().rows(range(from, to));
     }
 

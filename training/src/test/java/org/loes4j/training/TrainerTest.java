@@ -16,6 +16,8 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.loes4j.data.Labels;
+import org.loes4j.data.LayeredEmbeddings;
 import org.loes4j.linalg.DMatrix;
 import org.loes4j.linalg.FMatrix;
 import org.loes4j.linalg.io.Json;
@@ -102,7 +104,7 @@ class TrainerTest {
         probe.save(file);
 
         Probe loaded = Probe.load(file);
-        Embeddings test = DATA.embeddings(700, 900);
+        LayeredEmbeddings test = DATA.embeddings(700, 900);
         Predictions p1 = probe.predict(test);
         Predictions p2 = loaded.predict(test);
         assertArrayEquals(p1.classes(), p2.classes());
@@ -131,10 +133,10 @@ class TrainerTest {
     @Test
     void predictRejectsEmbeddingsOfAnotherShape() throws IOException {
         Probe probe = train(fast().withEpochs(1), new int[] {2}).probe().orElseThrow();
-        Embeddings wrongL = Embeddings.of(FMatrix.zeros(3, 5 * 16), 5, 16);
+        LayeredEmbeddings wrongL = LayeredEmbeddings.ofFlat(FMatrix.zeros(3, 5 * 16), 5, 16);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> probe.predict(wrongL));
         assertTrue(e.getMessage().contains("5 layers") && e.getMessage().contains("6 layers"), e.getMessage());
-        Embeddings wrongD = Embeddings.of(FMatrix.zeros(3, 6 * 8), 6, 8);
+        LayeredEmbeddings wrongD = LayeredEmbeddings.ofFlat(FMatrix.zeros(3, 6 * 8), 6, 8);
         assertThrows(IllegalArgumentException.class, () -> probe.predict(wrongD));
     }
 
@@ -147,27 +149,31 @@ class TrainerTest {
         assertThrows(IllegalArgumentException.class, () -> t.train(DATA.embeddings(), DATA.targets(), null, null,
                 new int[] {2, 2}, "cls", ProgressListener.NONE));
         e = assertThrows(IllegalArgumentException.class,
-                () -> Targets.classification(List.of("a", "b", "z"), List.of("a", "b")));
+                () -> Labels.classification(List.of("a", "b", "z"), List.of("a", "b")));
         assertTrue(e.getMessage().contains("'z'") && e.getMessage().contains("row 2"), e.getMessage());
     }
 
     /** A read that turns to NaN in epoch 2 stops training there and keeps epoch 1's checkpoint. */
     @Test
     void nonFiniteLossStopsAndKeepsTheBestCheckpoint() {
-        Embeddings clean = DATA.embeddings(0, 700);
+        LayeredEmbeddings clean = DATA.embeddings(0, 700);
         int[] gathers = {0};
         int stepsPerEpoch = (700 + 31) / 32;
-        Embeddings poisoned = new Embeddings() {
-            public int size() {
-                return clean.size();
+        LayeredEmbeddings poisoned = new LayeredEmbeddings() {
+            public int rows() {
+                return clean.rows();
             }
 
-            public int layers() {
-                return clean.layers();
+            public int layerCount() {
+                return clean.layerCount();
             }
 
-            public int dim() {
-                return clean.dim();
+            public int width(int position) {
+                return clean.width(position);
+            }
+
+            public int layerIndex(int position) {
+                return clean.layerIndex(position);
             }
 
             public void gather(int layer, int[] rows, int from, int count, DMatrix dst) {
@@ -197,7 +203,7 @@ class TrainerTest {
         for (int i = 0; i < noise.length; i++) {
             noise[i] = rng.nextInt(4);
         }
-        Targets t = Targets.classes(noise, List.of("a", "b", "c", "d"));
+        Labels t = Labels.ofCodes(noise, List.of("a", "b", "c", "d"));
         TrainingResult r = new Trainer(fast().withEpochs(30).withPatience(2)).train(DATA.embeddings(0, 700),
                 t.rows(SyntheticLayers.range(0, 700)), DATA.embeddings(700, 900), t.rows(SyntheticLayers.range(700, 900)),
                 new int[] {5}, "cls", ProgressListener.NONE);
@@ -215,14 +221,14 @@ class TrainerTest {
         for (int i = 0; i < n; i++) {
             y[i] = 50 + 10 * (flat.get(i, 8) - 2 * flat.get(i, 9) + flat.get(i, 12));
         }
-        Embeddings e = Embeddings.of(flat, 3, 8);
-        Targets t = Targets.regression(y);
+        LayeredEmbeddings e = LayeredEmbeddings.ofFlat(flat, 3, 8);
+        Labels t = Labels.regression(y);
         TrainingConfig c = TrainingConfig.vision().withEpochs(30).withBatchSize(32).withLearningRate(3e-3)
                 .withAdapterDim(32).withDropout(0.0);
-        TrainingResult r = new Trainer(c).train(Embeddings.rows(e, SyntheticLayers.range(0, 500)),
-                t.rows(SyntheticLayers.range(0, 500)), Embeddings.rows(e, SyntheticLayers.range(500, 600)),
+        TrainingResult r = new Trainer(c).train(e.rows(SyntheticLayers.range(0, 500)),
+                t.rows(SyntheticLayers.range(0, 500)), e.rows(SyntheticLayers.range(500, 600)),
                 t.rows(SyntheticLayers.range(500, 600)), new int[] {1}, "mean", ProgressListener.NONE);
-        RegressionMetrics m = r.probe().orElseThrow().evaluateRegression(Embeddings.rows(e, SyntheticLayers.range(500, 600)),
+        RegressionMetrics m = r.probe().orElseThrow().evaluateRegression(e.rows(SyntheticLayers.range(500, 600)),
                 t.rows(SyntheticLayers.range(500, 600)));
         assertTrue(m.r2() > 0.9, "R^2 " + m);
         assertEquals(r.epochs().get(r.bestEpoch() - 1).validationMetric(), m.rmse(), 1e-9);

@@ -8,27 +8,33 @@ import org.loes4j.linalg.DMatrix;
 import org.loes4j.training.nn.Parameter;
 
 /**
- * The paper's fusion: one {@link Adapter} per selected layer, outputs concatenated in selection order,
+ * The paper's fusion: one {@link Adapter} per selected layer (each from its layer's
+ * own width d_k to p), outputs concatenated in selection order,
  * {@code F = [A_1(h_1) | A_2(h_2) | ... | A_K(h_K)]}, D_f = K p.
  */
 public final class AdapterStack implements Fusion {
     private final List<Adapter> adapters;
     private final int adapterDim;
+    private final int[] widths;
 
     /** K adapters d -> p named {@code adapters.<k>}, initialised in order from {@code rng}. */
     public AdapterStack(int layers, int inputDim, int adapterDim, SplittableRandom rng) {
-        if (layers < 1) {
-            throw new IllegalArgumentException("layers: " + layers + " must be >= 1");
-        }
+        this(FusionChecks.widths(layers, inputDim), adapterDim, rng);
+    }
+
+    /** One adapter d_k -> p per entry of {@code inputWidths}, named {@code adapters.<k>}, initialised in order. */
+    public AdapterStack(int[] inputWidths, int adapterDim, SplittableRandom rng) {
+        int[] widths = FusionChecks.checkWidths(inputWidths);
         if (adapterDim < 1) {
             throw new IllegalArgumentException("adapterDim: " + adapterDim + " must be >= 1");
         }
         List<Adapter> a = new ArrayList<>();
-        for (int k = 0; k < layers; k++) {
-            a.add(new Adapter("adapters." + k, inputDim, adapterDim, rng));
+        for (int k = 0; k < widths.length; k++) {
+            a.add(new Adapter("adapters." + k, widths[k], adapterDim, rng));
         }
         this.adapters = List.copyOf(a);
         this.adapterDim = adapterDim;
+        this.widths = widths;
     }
 
     public List<Adapter> adapters() {
@@ -47,7 +53,7 @@ public final class AdapterStack implements Fusion {
 
     @Override
     public DMatrix forward(List<DMatrix> layers) {
-        FusionChecks.inputs(layers, adapters.size(), adapters.getFirst().inputDim());
+        FusionChecks.inputs(layers, widths);
         int b = layers.getFirst().rows();
         DMatrix fused = DMatrix.zeros(b, outputDim());
         for (int k = 0; k < adapters.size(); k++) {

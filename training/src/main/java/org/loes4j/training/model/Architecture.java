@@ -2,7 +2,7 @@ package org.loes4j.training.model;
 
 /** Which fusion sits between the selected layers and the probe. */
 public enum Architecture {
-    /** Per-layer LayerNorm -> Linear(d -> p) -> GELU adapters, concatenated (the paper's model). */
+    /** Per-layer LayerNorm -> Linear(d_k -> p) -> GELU adapters, concatenated (the paper's model). */
     ADAPTERS("adapters"),
     /** The probe directly on the concatenated raw layers (ablation). */
     NO_ADAPTER("no-adapter"),

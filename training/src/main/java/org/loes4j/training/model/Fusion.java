@@ -6,7 +6,8 @@ import org.loes4j.linalg.DMatrix;
 import org.loes4j.training.nn.Parameter;
 
 /**
- * Turns the per-layer batches (each B x d, in selection order) into the fused batch F (B x D_f) the
+ * Turns the per-layer batches (B x d_k each, in selection order; the
+ * widths may differ) into the fused batch F (B x D_f) the
  * probe reads, and back-propagates dL/dF into its own parameters (the inputs are data: no gradient
  * flows to them).
  */

@@ -19,17 +19,27 @@ public final class LearnableWeightedSum implements Fusion {
     private final List<Adapter> adapters;
     private final Parameter weights;
     private final int adapterDim;
+    private final int[] widths;
     private List<DMatrix> outputs;
     private double[] softmax;
 
+    /** L adapters d -> p. */
     public LearnableWeightedSum(int layers, int inputDim, int adapterDim, SplittableRandom rng) {
-        if (layers < 1) {
-            throw new IllegalArgumentException("layers: " + layers + " must be >= 1");
-        }
+        this(FusionChecks.widths(layers, inputDim), adapterDim, rng);
+    }
+
+    /**
+     * One adapter d_l -> p per entry of {@code inputWidths}: the sum is taken over adapter outputs (all p wide),
+     * so the layers may differ in width.
+     */
+    public LearnableWeightedSum(int[] inputWidths, int adapterDim, SplittableRandom rng) {
+        int[] widths = FusionChecks.checkWidths(inputWidths);
+        int layers = widths.length;
         List<Adapter> a = new ArrayList<>();
         for (int k = 0; k < layers; k++) {
-            a.add(new Adapter("adapters." + k, inputDim, adapterDim, rng));
+            a.add(new Adapter("adapters." + k, widths[k], adapterDim, rng));
         }
+        this.widths = widths;
         this.adapters = List.copyOf(a);
         DMatrix w = DMatrix.zeros(1, layers);
         w.fill(1.0);
@@ -72,7 +82,7 @@ public final class LearnableWeightedSum implements Fusion {
 
     @Override
     public DMatrix forward(List<DMatrix> layers) {
-        FusionChecks.inputs(layers, adapters.size(), adapters.getFirst().inputDim());
+        FusionChecks.inputs(layers, widths);
         double[] s = mixingWeights();
         int b = layers.getFirst().rows();
         DMatrix fused = DMatrix.zeros(b, adapterDim);

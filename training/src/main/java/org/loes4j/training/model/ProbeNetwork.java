@@ -10,7 +10,7 @@ import org.loes4j.training.nn.Parameter;
 /**
  * Fusion followed by the probe head, read top to bottom as in the paper:
  * <pre>
- *   F      = fusion(h_1, ..., h_K)             B x D_f
+ *   F      = fusion(h_1, ..., h_K)             h_k: B x d_k, F: B x D_f
  *   logits = Linear(Dropout(LayerNorm(F)))     B x C
  * </pre>
  * {@link #backward} takes dL/dlogits and, optionally, an extra dL/dF (GeoReg's gradient on the fused
@@ -31,9 +31,9 @@ public final class ProbeNetwork {
     /** Builds and initialises a network; parameters drawn from {@code rng} (fusion first, then head). */
     public static ProbeNetwork create(ModelShape shape, SplittableRandom rng) {
         Fusion f = switch (shape.architecture()) {
-            case ADAPTERS -> new AdapterStack(shape.inputs(), shape.inputDim(), shape.adapterDim(), rng);
-            case NO_ADAPTER -> new RawConcat(shape.inputs(), shape.inputDim());
-            case LEARNABLE_WEIGHTS -> new LearnableWeightedSum(shape.inputs(), shape.inputDim(), shape.adapterDim(), rng);
+            case ADAPTERS -> new AdapterStack(shape.inputWidths(), shape.adapterDim(), rng);
+            case NO_ADAPTER -> new RawConcat(shape.inputWidths());
+            case LEARNABLE_WEIGHTS -> new LearnableWeightedSum(shape.inputWidths(), shape.adapterDim(), rng);
         };
         return new ProbeNetwork(shape, f, new ProbeHead(f.outputDim(), shape.outputs(), shape.dropout(), rng));
     }

@@ -5,36 +5,49 @@ import java.util.List;
 import org.loes4j.linalg.DMatrix;
 import org.loes4j.training.nn.Parameter;
 
-/** The no-adapter ablation: {@code F = [h_1 | h_2 | ... | h_K]}, D_f = K d, nothing to learn. */
+/**
+ * The no-adapter ablation: {@code F = [h_1 | h_2 | ... | h_K]}, D_f = sum_k d_k, nothing to learn; the layers
+ * may differ in width.
+ */
 public final class RawConcat implements Fusion {
-    private final int layers;
-    private final int inputDim;
+    private final int[] widths;
+    private final int[] offsets;
+    private final int outputDim;
 
+    /** K layers of width {@code inputDim}. */
     public RawConcat(int layers, int inputDim) {
-        if (layers < 1 || inputDim < 1) {
-            throw new IllegalArgumentException("layers, inputDim: " + layers + ", " + inputDim + " must be >= 1");
+        this(FusionChecks.widths(layers, inputDim));
+    }
+
+    /** One input per entry of {@code inputWidths}, of that width. */
+    public RawConcat(int[] inputWidths) {
+        this.widths = FusionChecks.checkWidths(inputWidths);
+        this.offsets = new int[widths.length];
+        int c = 0;
+        for (int k = 0; k < widths.length; k++) {
+            offsets[k] = c;
+            c = Math.addExact(c, widths[k]);
         }
-        this.layers = layers;
-        this.inputDim = inputDim;
+        this.outputDim = c;
     }
 
     @Override
     public int inputs() {
-        return layers;
+        return widths.length;
     }
 
     @Override
     public int outputDim() {
-        return layers * inputDim;
+        return outputDim;
     }
 
     @Override
     public DMatrix forward(List<DMatrix> in) {
-        FusionChecks.inputs(in, layers, inputDim);
+        FusionChecks.inputs(in, widths);
         int b = in.getFirst().rows();
-        DMatrix fused = DMatrix.zeros(b, outputDim());
-        for (int k = 0; k < layers; k++) {
-            fused.view(0, k * inputDim, b, inputDim).copyFrom(in.get(k));
+        DMatrix fused = DMatrix.zeros(b, outputDim);
+        for (int k = 0; k < widths.length; k++) {
+            fused.view(0, offsets[k], b, widths[k]).copyFrom(in.get(k));
         }
         return fused;
     }
