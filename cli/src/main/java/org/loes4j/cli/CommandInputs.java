@@ -123,6 +123,50 @@ final class CommandInputs implements AutoCloseable {
         return Labels.ofCodes(codes, names);
     }
 
+    /**
+     * Parses {@code --task}; {@code label-free} only where {@code allowLabelFree} (selection).
+     *
+     * @throws BadInputException naming the option and the accepted values
+     */
+    static Task task(String option, String value, boolean allowLabelFree) {
+        Task t;
+        try {
+            t = Task.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(option + ": '" + value + "' is not one of classification, regression"
+                    + (allowLabelFree ? ", label-free" : ""), e);
+        }
+        if (t == Task.LABEL_FREE && !allowLabelFree) {
+            throw new BadInputException(option + ": label-free is for selection only; probes need "
+                    + "classification or regression labels");
+        }
+        return t;
+    }
+
+    /**
+     * Labels read like {@link #labels(String, Path, Task)} and coded under a trained model's class
+     * {@code names} (classification), so that label k means the same class in both.
+     */
+    Labels labels(String labelOption, Path file, Task task, java.util.List<String> names) {
+        Labels y = labels(labelOption, file, task);
+        if (task != Task.CLASSIFICATION || names == null || y.names().equals(names)) {
+            return y;
+        }
+        try {
+            return Labels.classification(y.labels(), names);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(labelOption + ": " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The files read, by option, for output-path checks. */
+    Map<String, Path> inputFiles() {
+        Map<String, Path> m = new LinkedHashMap<>();
+        embeddings.files().forEach((k, v) -> m.put(option + " (" + k + ")", v));
+        toDigest.forEach((k, v) -> m.putIfAbsent(k, v));
+        return m;
+    }
+
     /** Starts hashing every input read so far on a background thread (idempotent). */
     synchronized void startDigests() {
         if (digester != null) {

@@ -10,20 +10,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.loes4j.linalg.LibraryInfo;
-import org.loes4j.linalg.SegmentMatrix;
+import org.loes4j.data.Labels;
+import org.loes4j.data.LayeredEmbeddings;
+import org.loes4j.data.Provenance;
+import org.loes4j.data.Task;
 import org.loes4j.linalg.io.AtomicFile;
 import org.loes4j.linalg.io.Json;
 import org.loes4j.selection.Loes;
 import org.loes4j.selection.LoesOptions;
 import org.loes4j.selection.baselines.Baseline;
 import org.loes4j.selection.baselines.Baselines;
-import org.loes4j.selection.data.LayerStack;
-import org.loes4j.training.Embeddings;
-import org.loes4j.training.ProgressListener;
 import org.loes4j.training.Probe;
-import org.loes4j.training.Targets;
-import org.loes4j.training.Task;
 import org.loes4j.training.Trainer;
 import org.loes4j.training.TrainingConfig;
 import org.loes4j.training.TrainingResult;
@@ -132,48 +129,46 @@ final class CompareCommand implements Runnable {
                 }
             }
         }
+        if (new java.util.HashSet<>(methods).size() != methods.size()) {
+            throw new BadInputException("--methods: " + methods + " names a method twice");
+        }
         Path csv = Path.of(out + ".csv");
         Path json = Path.of(out + ".json");
-        AtomicFiles.checkWritableTarget("--out", csv);
-        Task t = TrainCommand.parseTask(task);
+        Task t = CommandInputs.task("--task", task, false);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<Run> runs = new ArrayList<>();
-        try (EmbeddingsFile train = EmbeddingsFile.open("--train-embeddings", trainEmbeddings);
-             EmbeddingsFile test = EmbeddingsFile.open("--test-embeddings", testEmbeddings)) {
-            Embeddings e = train.embeddings();
-            Targets y = TrainCommand.targets(t, "--train-labels", trainLabels, null);
-            TrainCommand.checkRows("--train-labels", y, e);
-            Targets testY = TrainCommand.targets(t, "--test-labels", testLabels,
-                    t == Task.CLASSIFICATION ? y.names() : null);
-            TrainCommand.checkRows("--test-labels", testY, test.embeddings());
-            if (test.embeddings().layers() != e.layers() || test.embeddings().dim() != e.dim()) {
-                throw new BadInputException("--test-embeddings: " + test.describe() + ", training has " + train.describe());
+        try (CommandInputs train = CommandInputs.open("--train-embeddings", trainEmbeddings);
+             CommandInputs test = CommandInputs.open("--test-embeddings", testEmbeddings)) {
+            LayeredEmbeddings e = train.embeddings();
+            Labels y = train.labels("--train-labels", trainLabels, t);
+            Labels testY = test.labels("--test-labels", testLabels, t, t == Task.CLASSIFICATION ? y.names() : null);
+            Map<String, Path> inputs = new LinkedHashMap<>(train.inputFiles());
+            inputs.putAll(test.inputFiles());
+            AtomicFiles.checkOutput("--out", csv, inputs);
+            AtomicFiles.checkOutput("--out", json, inputs);
+            LayeredEmbeddings testE = test.embeddings();
+            if (!Arrays.equals(testE.layerIndices(), e.layerIndices()) || !Arrays.equals(testE.widths(), e.widths())) {
+                throw new BadInputException("--test-embeddings: " + testE.describe() + ", training has " + e.describe());
             }
-            List<SegmentMatrix> views = new ArrayList<>();
-            int[] indices = new int[e.layers()];
-            for (int l = 0; l < e.layers(); l++) {
-                views.add(train.layer(l));
-                indices[l] = l;
+            try {
+                e.checkFinite();
+                testE.checkFinite();
+            } catch (IllegalArgumentException ex) {
+                throw new BadInputException(ex.getMessage(), ex);
             }
-            LayerStack stack = LayerStack.ofSegments(views, indices);
-            org.loes4j.selection.data.Targets selTargets = t == Task.CLASSIFICATION
-                    ? org.loes4j.selection.data.Targets.classification(toLongs(y.classes()))
-                    : org.loes4j.selection.data.Targets.regression(y.values());
 
             for (int s = 0; s < seeds; s++) {
                 long runSeed = seed + s;
-                int[] perm = TrainCommand.permutation(e.size(), runSeed);
-                int nv = Math.max(1, (int) Math.round(valFraction * e.size()));
+                int[] perm = ProbeFiles.permutation(e.rows(), runSeed);
+                int nv = Math.max(1, (int) Math.round(valFraction * e.rows()));
                 int[] vRows = Arrays.copyOfRange(perm, 0, nv);
                 int[] tRows = Arrays.copyOfRange(perm, nv, perm.length);
-                Embeddings trainE = Embeddings.rows(e, tRows);
-                Targets trainY = y.rows(tRows);
-                Embeddings valE = Embeddings.rows(e, vRows);
-                Targets valY = y.rows(vRows);
-                LoesOptions options = LoesOptions.builder().k(k).seed(runSeed)
-                        .task(t == Task.CLASSIFICATION ? org.loes4j.selection.Task.CLASSIFICATION
-                                : org.loes4j.selection.Task.REGRESSION)
+                LayeredEmbeddings trainE = e.rows(tRows);
+                Labels trainY = y.rows(tRows);
+                LayeredEmbeddings valE = e.rows(vRows);
+                Labels valY = y.rows(vRows);
+                LoesOptions options = LoesOptions.builder().k(k).seed(runSeed).task(t)
                         .calibrationFraction(calibrationFraction).build();
                 int[] loesLayers = null;
                 double loesSeconds = 0;
@@ -184,7 +179,7 @@ final class CompareCommand implements Runnable {
                     switch (m) {
                         case "loes", "loes+georeg" -> {
                             if (loesLayers == null) {
-                                loesLayers = Loes.create().select(stack, selTargets, options).selected();
+                                loesLayers = Loes.builder().options(options).build().select(e, y).selected();
                                 loesSeconds = (System.nanoTime() - t0) / 1e9;
                             }
                             layers = loesLayers;
@@ -193,17 +188,16 @@ final class CompareCommand implements Runnable {
                             }
                         }
                         case "learnable" -> {
-                            layers = indices.clone();
+                            layers = e.layerIndices();
                             config = config.withArchitecture(Architecture.LEARNABLE_WEIGHTS);
                         }
-                        case "greedy-probe" -> layers = greedyProbe(config, trainE, trainY, valE, valY, e.layers());
-                        default -> layers = new Baselines(org.loes4j.linalg.Linalg.get())
-                                .run(Baseline.parse(m), stack, selTargets, options, Map.of()).selected();
+                        case "greedy-probe" -> layers = greedyProbe(config, trainE, trainY, valE, valY);
+                        default -> layers = Baselines.selector(Baseline.parse(m), options).select(e, y).selected();
                     }
                     double selectionSeconds = m.startsWith("loes") ? loesSeconds : (System.nanoTime() - t0) / 1e9;
                     long t1 = System.nanoTime();
                     TrainingResult r = new Trainer(config).train(trainE, trainY, valE, valY, layers, "unknown",
-                            ProgressListener.NONE);
+                            null);
                     if (r.nonFinite().isPresent() || r.probe().isEmpty()) {
                         throw new BadInputException(m + ", seed " + runSeed + ": " + r.nonFinite().map(f -> f.message())
                                 .orElse("no model"));
@@ -211,8 +205,8 @@ final class CompareCommand implements Runnable {
                     double trainSeconds = (System.nanoTime() - t1) / 1e9;
                     Probe probe = r.probe().get();
                     double metric = t == Task.CLASSIFICATION
-                            ? probe.evaluateClassification(test.embeddings(), testY).accuracy()
-                            : probe.evaluateRegression(test.embeddings(), testY).rmse();
+                            ? probe.evaluateClassification(testE, testY).accuracy()
+                            : probe.evaluateRegression(testE, testY).rmse();
                     runs.add(new Run(m, runSeed, layers, selectionSeconds, trainSeconds, metric));
                     err.printf(Locale.ROOT, "compare: %-12s seed %d  %s %.4f  layers %s%n", m, runSeed,
                             t == Task.CLASSIFICATION ? "accuracy" : "rmse", metric, Arrays.toString(layers));
@@ -236,7 +230,8 @@ final class CompareCommand implements Runnable {
             settings.put("trainEmbeddings", trainEmbeddings.toString());
             settings.put("testEmbeddings", testEmbeddings.toString());
             doc.put("settings", settings);
-            doc.put("provenance", LibraryInfo.environment());
+            doc.put("provenance", Provenance.builder("compare", null).seed(seed).hyperParameters(settings)
+                    .inputs(digests(train, test)).detail("layerNumbering", ExtractMeta.NUMBERING).build().toMap());
             doc.put("summary", summary);
             List<Object> rs = new ArrayList<>();
             for (Run r : runs) {
@@ -273,13 +268,14 @@ final class CompareCommand implements Runnable {
     }
 
     /** One probe per layer for {@code greedyEpochs} epochs; the k best by validation metric, best first. */
-    private int[] greedyProbe(TrainingConfig config, Embeddings trainE, Targets trainY, Embeddings valE, Targets valY,
-                              int layerCount) {
+    private int[] greedyProbe(TrainingConfig config, LayeredEmbeddings trainE, Labels trainY, LayeredEmbeddings valE,
+                              Labels valY) {
+        int layerCount = trainE.layerCount();
         double[] score = new double[layerCount];
         boolean classification = trainY.task() == Task.CLASSIFICATION;
         for (int l = 0; l < layerCount; l++) {
             TrainingResult r = new Trainer(config.withEpochs(greedyEpochs)).train(trainE, trainY, valE, valY,
-                    new int[] {l}, "unknown", ProgressListener.NONE);
+                    new int[] {trainE.layerIndex(l)}, "unknown", null);
             double v = r.epochs().isEmpty() ? Double.NaN : r.epochs().get(r.bestEpoch() - 1).validationMetric();
             score[l] = Double.isNaN(v) ? Double.NEGATIVE_INFINITY : classification ? v : -v;
         }
@@ -291,7 +287,7 @@ final class CompareCommand implements Runnable {
         int kk = Math.min(k, layerCount);
         int[] out = new int[kk];
         for (int i = 0; i < kk; i++) {
-            out[i] = order[i];
+            out[i] = trainE.layerIndex(order[i]);
         }
         return out;
     }
@@ -370,11 +366,10 @@ final class CompareCommand implements Runnable {
         return sb.toString();
     }
 
-    private static long[] toLongs(int[] a) {
-        long[] out = new long[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = a[i];
-        }
-        return out;
+    private static Map<String, String> digests(CommandInputs train, CommandInputs test) {
+        Map<String, String> m = new LinkedHashMap<>();
+        train.digests().forEach((k, v) -> m.put("train." + k, v));
+        test.digests().forEach((k, v) -> m.put("test." + k, v));
+        return m;
     }
 }

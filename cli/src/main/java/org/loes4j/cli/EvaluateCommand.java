@@ -9,8 +9,9 @@ import java.util.Map;
 
 import org.loes4j.linalg.io.Json;
 import org.loes4j.training.Probe;
-import org.loes4j.training.Targets;
-import org.loes4j.training.Task;
+import org.loes4j.data.Labels;
+import org.loes4j.data.LayeredEmbeddings;
+import org.loes4j.data.Task;
 import org.loes4j.training.metrics.ClassificationMetrics;
 import org.loes4j.training.metrics.RegressionMetrics;
 
@@ -44,18 +45,20 @@ final class EvaluateCommand implements Runnable {
 
     @Override
     public void run() {
-        Probe probe = TrainCommand.loadProbe(model);
+        Probe probe = ProbeFiles.load(model);
         PrintWriter out = spec.commandLine().getOut();
-        try (EmbeddingsFile e = EmbeddingsFile.open("--embeddings", embeddings)) {
-            checkShape(probe, e);
-            Targets y = TrainCommand.targets(probe.task(), "--labels", labels,
+        try (CommandInputs in = CommandInputs.open("--embeddings", embeddings)) {
+            LayeredEmbeddings e = in.embeddings();
+            ProbeFiles.checkInputs(probe, "--embeddings", e);
+            Labels y = in.labels("--labels", labels, probe.task(),
                     probe.task() == Task.CLASSIFICATION ? probe.labelNames() : null);
-            TrainCommand.checkRows("--labels", y, e.embeddings());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());
-            m.put("samples", e.embeddings().size());
+            m.put("samples", e.rows());
+            m.put("layers", probe.layers());
+            m.put("layerNumbering", ExtractMeta.NUMBERING);
             if (probe.task() == Task.CLASSIFICATION) {
-                ClassificationMetrics c = probe.evaluateClassification(e.embeddings(), y);
+                ClassificationMetrics c = probe.evaluateClassification(e, y);
                 m.put("labels", probe.labelNames());
                 m.putAll(c.toMap());
                 if (json) {
@@ -64,7 +67,7 @@ final class EvaluateCommand implements Runnable {
                     printClassification(out, c, probe.labelNames());
                 }
             } else {
-                RegressionMetrics r = probe.evaluateRegression(e.embeddings(), y);
+                RegressionMetrics r = probe.evaluateRegression(e, y);
                 m.put("rmse", r.rmse());
                 m.put("mae", r.mae());
                 m.put("r2", Double.isFinite(r.r2()) ? r.r2() : null);
@@ -75,13 +78,6 @@ final class EvaluateCommand implements Runnable {
                 }
             }
             out.flush();
-        }
-    }
-
-    static void checkShape(Probe probe, EmbeddingsFile e) {
-        if (e.embeddings().layers() != probe.encoderLayers() || e.embeddings().dim() != probe.inputDim()) {
-            throw new BadInputException("--embeddings: " + e.describe() + ", the model was trained on "
-                    + probe.encoderLayers() + " layers of width " + probe.inputDim());
         }
     }
 

@@ -195,7 +195,7 @@ final class ExtractCommand implements Runnable {
                 long before = tokens;
                 TextEncoder.Result r = encoder.encode(data.texts().subList(start, end), options,
                         (done, total, tok) -> progress.update(start + done, before + tok));
-                writeAtomically(chunkFile, r.get(pool).data());
+                writeAtomically(chunkFile, r.flat(pool).data());
                 Files.writeString(chunkInfo, Json.write(Map.of("tokens", r.tokens(), "truncated", r.truncated())));
                 tokens += r.tokens();
                 truncated += r.truncated();

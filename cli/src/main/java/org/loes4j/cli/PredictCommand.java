@@ -3,12 +3,15 @@ package org.loes4j.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
+import org.loes4j.data.Task;
 import org.loes4j.linalg.io.AtomicFile;
 import org.loes4j.training.Predictions;
 import org.loes4j.training.Probe;
-import org.loes4j.training.Task;
+
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,11 +40,13 @@ final class PredictCommand implements Runnable {
 
     @Override
     public void run() {
-        AtomicFiles.checkWritableTarget("--out", out);
-        Probe probe = TrainCommand.loadProbe(model);
-        try (EmbeddingsFile e = EmbeddingsFile.open("--embeddings", embeddings)) {
-            EvaluateCommand.checkShape(probe, e);
-            Predictions p = probe.predict(e.embeddings());
+        Probe probe = ProbeFiles.load(model);
+        try (CommandInputs in = CommandInputs.open("--embeddings", embeddings)) {
+            Map<String, Path> inputs = new LinkedHashMap<>(in.inputFiles());
+            inputs.put("--model", model);
+            AtomicFiles.checkOutput("--out", out, inputs);
+            ProbeFiles.checkInputs(probe, "--embeddings", in.embeddings());
+            Predictions p = probe.predict(in.embeddings());
             AtomicFile.writeString(out, csv(p));
             PrintWriter o = spec.commandLine().getOut();
             o.printf("wrote %d predictions to %s%n", p.size(), out);
@@ -61,7 +66,7 @@ final class PredictCommand implements Runnable {
             List<String> names = p.names();
             sb.append("index,label");
             for (String n : names) {
-                sb.append(",p_").append(quote(n));
+                sb.append(',').append(quote("p_" + n));
             }
             sb.append('\n');
             for (int i = 0; i < p.size(); i++) {
@@ -80,7 +85,26 @@ final class PredictCommand implements Runnable {
         return sb.toString();
     }
 
-    private static String quote(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    /**
+     * One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF, inner quotes doubled. A value
+     * a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR; CWE-1236) is prefixed with a
+     * single quote, unless it is a plain number such as -1.5.
+     */
+    static String quote(String s) {
+        String v = s;
+        if (!v.isEmpty() && "=+-@\t\r".indexOf(v.charAt(0)) >= 0 && !isNumber(v)) {
+            v = "'" + v;
+        }
+        boolean needs = v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0;
+        return needs ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
+    }
+
+    private static boolean isNumber(String s) {
+        try {
+            Double.parseDouble(s);
+            return !s.isBlank() && Character.isDigit(s.charAt(s.length() - 1));
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 }

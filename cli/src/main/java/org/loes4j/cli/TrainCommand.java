@@ -10,14 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 
+import org.loes4j.data.Labels;
+import org.loes4j.data.LayeredEmbeddings;
+import org.loes4j.data.Task;
 import org.loes4j.linalg.io.Json;
 import org.loes4j.training.EpochReport;
-import org.loes4j.training.Embeddings;
-import org.loes4j.training.Probe;
-import org.loes4j.training.Targets;
-import org.loes4j.training.Task;
 import org.loes4j.training.Trainer;
 import org.loes4j.training.TrainingConfig;
 import org.loes4j.training.TrainingResult;
@@ -114,64 +112,85 @@ final class TrainCommand implements Runnable {
 
     @Override
     public void run() {
-        AtomicFiles.checkWritableTarget("--out", out);
         TrainingConfig config = config();
-        Task t = parseTask(task);
+        Task t = CommandInputs.task("--task", task, false);
         int[] layers = layers();
-        String pool = pooling;
-        if (layerChoice.selection != null) {
-            pool = "unknown".equals(pooling) ? poolingOf(layerChoice.selection) : pooling;
-        }
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (EmbeddingsFile train = EmbeddingsFile.open("--embeddings", embeddings);
-             EmbeddingsFile val = validation != null && validation.files != null
-                     ? EmbeddingsFile.open("--val-embeddings", validation.files.embeddings) : null) {
-            Embeddings e = train.embeddings();
-            Targets y = targets(t, "--labels", labels, null);
-            checkRows("--labels", y, e);
-            Embeddings trainE = e;
-            Targets trainY = y;
-            Embeddings valE = null;
-            Targets valY = null;
+        try (CommandInputs train = CommandInputs.open("--embeddings", embeddings);
+             CommandInputs val = validation != null && validation.files != null
+                     ? CommandInputs.open("--val-embeddings", validation.files.embeddings) : null) {
+            LayeredEmbeddings e = train.embeddings();
+            Labels y = train.labels("--labels", labels, t);
+            Map<String, Path> inputs = new LinkedHashMap<>(train.inputFiles());
+            inputs.put("--selection", layerChoice.selection);
+            if (val != null) {
+                inputs.putAll(val.inputFiles());
+                inputs.put("--val-labels", validation.files.labels);
+            }
+            AtomicFiles.checkOutput("--out", out, inputs);
+            checkLayers(layers, e);
+            LayeredEmbeddings trainE = e;
+            Labels trainY = y;
+            LayeredEmbeddings valE = null;
+            Labels valY = null;
             if (val != null) {
                 valE = val.embeddings();
-                valY = targets(t, "--val-labels", validation.files.labels, t == Task.CLASSIFICATION ? y.names() : null);
-                checkRows("--val-labels", valY, valE);
-                if (valE.layers() != e.layers() || valE.dim() != e.dim()) {
-                    throw new BadInputException("--val-embeddings: " + val.describe() + ", training has " + train.describe());
+                valY = val.labels("--val-labels", validation.files.labels, t, t == Task.CLASSIFICATION ? y.names() : null);
+                checkLayers(layers, valE);
+                for (int l : layers) {
+                    if (valE.width(valE.positionOf(l)) != e.width(e.positionOf(l))) {
+                        throw new BadInputException("--val-embeddings: hidden state " + l + " has width "
+                                + valE.width(valE.positionOf(l)) + ", in --embeddings " + e.width(e.positionOf(l)));
+                    }
                 }
             } else {
                 double f = validation == null || validation.fraction == null ? 0.1 : validation.fraction;
                 if (!(f >= 0 && f < 1)) {
                     throw new BadInputException("--val-fraction: " + f + " must be in [0, 1)");
                 }
-                int nv = (int) Math.round(f * e.size());
+                int nv = (int) Math.round(f * e.rows());
                 if (nv > 0) {
-                    int[] perm = permutation(e.size(), seed);
+                    int[] perm = ProbeFiles.permutation(e.rows(), seed);
                     int[] vRows = Arrays.copyOfRange(perm, 0, nv);
                     int[] tRows = Arrays.copyOfRange(perm, nv, perm.length);
-                    valE = Embeddings.rows(e, vRows);
+                    valE = e.rows(vRows);
                     valY = y.rows(vRows);
-                    trainE = Embeddings.rows(e, tRows);
+                    trainE = e.rows(tRows);
                     trainY = y.rows(tRows);
                 }
             }
-            Map<String, Object> inputs = new LinkedHashMap<>();
-            inputs.put("embeddings", train.digests());
-            inputs.put("labels", Digests.describe(labels));
+            try {
+                e.selectLayers(layers).checkFinite();
+                if (val != null) {
+                    val.embeddings().selectLayers(layers).checkFinite();
+                }
+            } catch (IllegalArgumentException ex) {
+                throw new BadInputException((val != null && ex.getMessage().contains("embeddings") ? "" : "--embeddings: ")
+                        + ex.getMessage(), ex);
+            }
+            Map<String, Object> digests = new LinkedHashMap<>(train.digests());
             if (layerChoice.selection != null) {
-                inputs.put("selection", Digests.describe(layerChoice.selection));
+                digests.put("selection", Digests.describe(layerChoice.selection));
             }
             if (val != null) {
-                inputs.put("validationEmbeddings", val.digests());
-                inputs.put("validationLabels", Digests.describe(validation.files.labels));
+                val.digests().forEach((k, v) -> digests.put("validation." + k, v));
             } else {
-                inputs.put("validationSplit", valE == null ? "none"
-                        : valE.size() + " rows by SplittableRandom(seed ^ 0x5DEECE66D) permutation");
+                digests.put("validationSplit", valE == null ? "none"
+                        : valE.rows() + " rows by SplittableRandom(seed ^ 0x5DEECE66D) permutation");
             }
-            TrainingResult r = new Trainer(config, inputs).train(trainE, trainY, valE, valY, layers, pool,
-                    quiet ? org.loes4j.training.ProgressListener.NONE : new ProgressBar(err));
+            Map<String, String> inputMeta = new LinkedHashMap<>();
+            train.meta().ifPresent(m -> inputMeta.putAll(m.asInputMeta()));
+            inputMeta.put("layerNumbering", ExtractMeta.NUMBERING);
+            String pool = pooling;
+            if ("unknown".equals(pool) && layerChoice.selection != null) {
+                pool = poolingOf(layerChoice.selection);
+            }
+            if ("unknown".equals(pool) && train.meta().isPresent() && train.meta().get().pooling() != null) {
+                pool = train.meta().get().pooling();
+            }
+            TrainingResult r = new Trainer(config, digests, inputMeta).train(trainE, trainY, valE, valY, layers, pool,
+                    quiet ? null : new ProgressBar(err));
             if (r.probe().isPresent()) {
                 r.probe().get().save(out);
             }
@@ -181,14 +200,24 @@ final class TrainCommand implements Runnable {
                         : "; no epoch completed, nothing was written"));
             }
             EpochReport best = r.epochs().get(r.bestEpoch() - 1);
-            stdout.printf(Locale.ROOT, "saved %s: layers %s, best epoch %d of %d%s, %d steps in %.1f s%n", out,
-                    Arrays.toString(layers), r.bestEpoch(), r.epochs().size(),
+            stdout.printf(Locale.ROOT, "saved %s: layers %s (hidden-state indices), best epoch %d of %d%s, %d steps in %.1f s%n",
+                    out, Arrays.toString(layers), r.bestEpoch(), r.epochs().size(),
                     Double.isNaN(best.validationMetric()) ? ""
                             : String.format(Locale.ROOT, ", validation %s %.4f", best.metricName(), best.validationMetric()),
                     r.steps(), r.stepSeconds());
             stdout.flush();
         } catch (IOException e) {
             throw new BadInputException("--out: cannot write " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every layer must be a hidden state the embeddings hold. */
+    private static void checkLayers(int[] layers, LayeredEmbeddings e) {
+        for (int l : layers) {
+            if (e.positionOf(l) < 0) {
+                throw new BadInputException("--layers: hidden state " + l + " is not among the embeddings' "
+                        + Arrays.toString(e.layerIndices()));
+            }
         }
     }
 
@@ -210,32 +239,6 @@ final class TrainCommand implements Runnable {
             c = c.withPatience(patience);
         }
         return c;
-    }
-
-    static Task parseTask(String task) {
-        return switch (task) {
-            case "classification" -> Task.CLASSIFICATION;
-            case "regression" -> Task.REGRESSION;
-            default -> throw new BadInputException("--task: '" + task + "' is not one of classification, regression");
-        };
-    }
-
-    static Targets targets(Task t, String option, Path file, List<String> names) {
-        if (t == Task.REGRESSION) {
-            return Targets.regression(LabelsFile.values(option, file));
-        }
-        List<String> raw = LabelsFile.labels(option, file);
-        try {
-            return names == null ? Targets.classification(raw) : Targets.classification(raw, names);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(option + ": " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    static void checkRows(String option, Targets y, Embeddings e) {
-        if (y.size() != e.size()) {
-            throw new BadInputException(option + ": " + y.size() + " labels for " + e.size() + " embeddings");
-        }
     }
 
     private int[] layers() {
@@ -268,38 +271,6 @@ final class TrainCommand implements Runnable {
             throw new BadInputException("--selection: cannot read " + file + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--selection: " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The seeded permutation whose first rows form the validation split ({@code --val-fraction}; also
-     * used by compare). Its generator is {@code SplittableRandom(seed ^ 0x5DEECE66D)}, distinct from the
-     * trainer's streams, which derive from {@code SplittableRandom(seed)}.
-     */
-    static int[] permutation(int n, long seed) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
-
-    /** Loads a probe for the other commands, mapping file problems to bad input. */
-    static Probe loadProbe(Path model) {
-        if (!Files.isRegularFile(model)) {
-            throw new BadInputException("--model: " + model + " does not exist or is not a file");
-        }
-        try {
-            return Probe.load(model);
-        } catch (IOException e) {
-            throw new BadInputException("--model: cannot read " + model + ": " + e.getMessage(), e);
         }
     }
 }

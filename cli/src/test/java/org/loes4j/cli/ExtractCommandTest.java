@@ -72,7 +72,7 @@ class ExtractCommandTest {
             assertArrayEquals(new long[] {1, 1, 2, 2, 2, 0}, labels.toLongArray());
             TextEncoder enc = TextEncoder.load("all-MiniLM-L6-v2");
             TextEncoder.Result expected = enc.encode(TEXTS, new TextEncoder.Options(EnumSet.of(Pooling.MEAN), 12, 4));
-            float[] e = expected.get(Pooling.MEAN).data();
+            float[] e = expected.flat(Pooling.MEAN).data();
             for (int i = 0; i < e.length; i++) {
                 assertEquals(e[i], emb.getDouble(i), SAME_RUN_TOL, "element " + i);
             }

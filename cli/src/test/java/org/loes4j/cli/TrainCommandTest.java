@@ -24,7 +24,7 @@ import org.loes4j.linalg.io.NpyArray;
 import org.loes4j.linalg.io.NpyDType;
 import org.loes4j.linalg.io.NpyWriter;
 import org.loes4j.linalg.io.Safetensors;
-import org.loes4j.training.Embeddings;
+import org.loes4j.data.LayeredEmbeddings;
 import org.loes4j.training.Predictions;
 import org.loes4j.training.Probe;
 
@@ -122,8 +122,8 @@ class TrainCommandTest {
 
         // A plain Java user: load the file the CLI wrote and predict; identical to the CSV.
         Probe probe = Probe.load(model);
-        try (NpyArray a = Npy.map(test)) {
-            Predictions p = probe.predict(Embeddings.of(a));
+        try (LayeredEmbeddings a = LayeredEmbeddings.open(test)) {
+            Predictions p = probe.predict(a);
             for (int i = 0; i < 200; i++) {
                 String[] f = lines.get(i + 1).split(",");
                 assertEquals(p.label(i), f[1]);
@@ -134,8 +134,8 @@ class TrainCommandTest {
         }
         assertArrayEquals(new int[] {2, 1}, probe.layers());
         assertEquals("cls", probe.pooling());
-        Map<?, ?> inputs = (Map<?, ?>) probe.provenance().get("inputs");
-        String digest = ((Map<?, ?>) inputs.get("embeddings")).get("embeddings").toString();
+        Map<String, String> inputs = probe.provenance().inputs();
+        String digest = inputs.get("embeddings");
         assertTrue(digest.matches(".*train\\.npy sha256:[0-9a-f]{64}"), digest);
         assertTrue(inputs.get("labels").toString().matches("train\\.txt sha256:[0-9a-f]{64}"), inputs.toString());
     }

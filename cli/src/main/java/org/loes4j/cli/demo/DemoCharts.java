@@ -50,7 +50,7 @@ public final class DemoCharts {
      * a vertical red line marks each selected layer, labelled with its pick order.
      */
     public static JFreeChart layerChart(DemoReport r) {
-        NumberAxis layerAxis = new NumberAxis("layer (0 = first transformer block)");
+        NumberAxis layerAxis = new NumberAxis("hidden-state index (1 = first transformer block = the paper's layer 0)");
         layerAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         layerAxis.setAutoRangeIncludesZero(false);
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(layerAxis);

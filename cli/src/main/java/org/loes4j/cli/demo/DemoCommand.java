@@ -16,9 +16,10 @@ import java.util.concurrent.Callable;
 import org.loes4j.cli.CommonOptions;
 import org.loes4j.cli.ProgressText;
 import org.loes4j.encoders.KnownModel;
-import org.loes4j.encoders.PooledHiddenStates;
 import org.loes4j.encoders.Pooling;
 import org.loes4j.encoders.TextEncoder;
+import org.loes4j.data.Labels;
+import org.loes4j.data.LayeredEmbeddings;
 import org.loes4j.linalg.DMatrix;
 import org.loes4j.linalg.FMatrix;
 import org.loes4j.linalg.LibraryInfo;
@@ -27,11 +28,7 @@ import org.loes4j.linalg.io.FileDigests;
 import org.loes4j.selection.Loes;
 import org.loes4j.selection.LoesOptions;
 import org.loes4j.selection.SelectionResult;
-import org.loes4j.selection.data.LayerStack;
-import org.loes4j.training.Embeddings;
 import org.loes4j.training.Probe;
-import org.loes4j.training.ProgressListener;
-import org.loes4j.training.Targets;
 import org.loes4j.training.Trainer;
 import org.loes4j.training.TrainingConfig;
 import org.loes4j.training.TrainingResult;
@@ -59,7 +56,8 @@ import picocli.CommandLine.Model.CommandSpec;
  *   <li>evaluate on test, plus a single-layer ridge probe per layer;</li>
  *   <li>print the table and write a self-contained HTML report.</li>
  * </ol>
- * Layers are numbered as in the paper: 0 is the first transformer block (the embedding output is left out).
+ * Layers are numbered by hidden-state index, as everywhere in loes4j: 1 is the first transformer block (the
+ * paper's layer 0); the embedding output, hidden state 0, is not a candidate, as in the paper.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the whole pipeline on real data: State of the Union passages labelled with their era, "
@@ -234,10 +232,9 @@ public final class DemoCommand implements Callable<Integer> {
                 pool.id() + "/" + s.maxLength() + "/batch " + batch + "/" + Linalg.get().backends().chosen().name(),
                 stateCount, d, texts);
         Optional<float[]> cached = noCache ? Optional.empty() : cache.load(cacheKey, texts.size(), stateCount, d);
-        PooledHiddenStates states;
+        float[] states;
         if (cached.isPresent()) {
-            states = new PooledHiddenStates(pool, texts.size(), stateCount, d);
-            System.arraycopy(cached.get(), 0, states.data(), 0, states.data().length);
+            states = cached.get();
             timings.put("extractSeconds", seconds(t));
             timings.put("extractReused", true);
             phase("extract", String.format(Locale.ROOT, "reusing the %d x %d x %d vectors of an identical earlier run "
@@ -248,22 +245,27 @@ public final class DemoCommand implements Callable<Integer> {
             ExtractProgress progress = new ExtractProgress(plannedTokens, texts.size(), System.nanoTime(), start);
             TextEncoder.Result encoded = encoder.encode(texts, new TextEncoder.Options(EnumSet.of(pool), s.maxLength(),
                     batch), progress);
-            states = encoded.get(pool);
+            states = encoded.flat(pool).data();
             double extractSeconds = seconds(t);
             timings.put("extractSeconds", extractSeconds);
             timings.put("extractTokensPerSecond", Math.round(encoded.tokens() / extractSeconds));
             phase("extract", String.format(Locale.ROOT, "done in %s: %.0f tokens/s", ProgressText.duration(extractSeconds),
                     encoded.tokens() / extractSeconds));
             if (!noCache) {
-                cache.store(cacheKey, states.data());
+                cache.store(cacheKey, states);
             }
         }
         phase("extract", String.format(Locale.ROOT, "%d of %d passages were truncated to %d tokens", truncated,
                 texts.size(), s.maxLength()));
 
-        // Layers 0..blocks-1 are hidden states 1..blocks: an N x (blocks d) view that skips the embedding output.
-        FMatrix blockStates = new FMatrix(states.data(), d, all.size(), blocks * d, states.states() * d);
-        Embeddings embeddings = Embeddings.of(blockStates, blocks, d);
+        // The candidates are hidden states 1..blocks, the outputs of the transformer blocks (the paper leaves the
+        // embedding output, hidden state 0, out): position l of this set is hidden state l + 1, the paper's layer l.
+        List<FMatrix> blockViews = new ArrayList<>(blocks);
+        int[] layerNumbers = range(1, blocks + 1);
+        for (int l = 0; l < blocks; l++) {
+            blockViews.add(new FMatrix(states, layerNumbers[l] * d, all.size(), d, stateCount * d));
+        }
+        LayeredEmbeddings embeddings = LayeredEmbeddings.ofMatrices(blockViews, layerNumbers);
         int[] trainRows = range(0, nTrain);
         int[] valRows = range(nTrain, nTrain + nVal);
         int[] testRows = range(nTrain + nVal, all.size());
@@ -280,27 +282,22 @@ public final class DemoCommand implements Callable<Integer> {
         t = System.nanoTime();
         LoesOptions loesOptions = LoesOptions.builder().k(s.k()).seed(seed).build();
         List<DMatrix> trainLayers = new ArrayList<>(blocks);
-        int[] layerNumbers = range(0, blocks);
         for (int l = 0; l < blocks; l++) {
-            DMatrix x = DMatrix.zeros(nTrain, d);
-            embeddings.gather(l, trainRows, 0, nTrain, x);
-            trainLayers.add(x);
+            trainLayers.add(embeddings.load(l, trainRows));
         }
-        long[] trainLabels = new long[nTrain];
-        for (int i = 0; i < nTrain; i++) {
-            trainLabels[i] = eraOf[i];
-        }
-        LayerStack stack = LayerStack.ofMatrices(trainLayers, layerNumbers);
-        org.loes4j.selection.data.Targets selectionTargets = org.loes4j.selection.data.Targets.classification(trainLabels);
+        LayeredEmbeddings stack = LayeredEmbeddings.ofMatrices(trainLayers, layerNumbers);
+        Labels selectionTargets = Labels.ofCodes(Arrays.copyOfRange(eraOf, 0, nTrain), classNames);
         long[] runSeeds = new long[s.seeds()];
         List<SelectionResult> selections = new ArrayList<>();
         for (int r = 0; r < runSeeds.length; r++) {
             runSeeds[r] = seed + r;
-            SelectionResult sr = Loes.create().select(stack, selectionTargets, loesOptions.toBuilder().seed(runSeeds[r])
-                    .build(), Map.of(StateOfTheUnion.PACKAGE.fileName(), StateOfTheUnion.PACKAGE.sha256()), false);
+            SelectionResult sr = Loes.builder().options(loesOptions.toBuilder().seed(runSeeds[r]).build())
+                    .inputDigests(Map.of(StateOfTheUnion.PACKAGE.fileName(), StateOfTheUnion.PACKAGE.sha256())).build()
+                    .select(stack, selectionTargets);
             selections.add(sr);
             phase("select", "LOES-" + s.k() + " picked layers " + Arrays.toString(sr.selected()) + " (in selection "
-                    + "order) from " + sr.provenance().get("calibrationRows") + " calibration passages"
+                    + "order, hidden-state indices) from " + sr.provenance().details().get("calibrationRows")
+                    + " calibration passages"
                     + (runSeeds.length > 1 ? " (seed " + runSeeds[r] + ")" : ""));
         }
         SelectionResult selection = selections.getFirst();
@@ -317,10 +314,8 @@ public final class DemoCommand implements Callable<Integer> {
         int[] testClass = Arrays.copyOfRange(eraOf, nTrain + nVal, all.size());
         Linalg la = Linalg.get();
         for (int l = 0; l < blocks; l++) {
-            DMatrix xv = DMatrix.zeros(nVal, d);
-            embeddings.gather(l, valRows, 0, nVal, xv);
-            DMatrix xt = DMatrix.zeros(nTest, d);
-            embeddings.gather(l, testRows, 0, nTest, xt);
+            DMatrix xv = embeddings.load(l, valRows);
+            DMatrix xt = embeddings.load(l, testRows);
             LayerProbes.Result r = LayerProbes.probe(la, trainLayers.get(l), trainClass, xv, valClass, xt, testClass,
                     classNames.size());
             probeAcc[l] = r.testAccuracy();
@@ -330,14 +325,15 @@ public final class DemoCommand implements Callable<Integer> {
         trainLayers.clear();
         timings.put("layerProbeSeconds", seconds(t));
         // The best layer is chosen on validation, like everything else, and only then read off on test.
-        int bestLayer = 0;
+        int bestPosition = 0;
         for (int l = 1; l < blocks; l++) {
-            if (probeValidationAcc[l] > probeValidationAcc[bestLayer]) {
-                bestLayer = l;
+            if (probeValidationAcc[l] > probeValidationAcc[bestPosition]) {
+                bestPosition = l;
             }
         }
+        int bestLayer = layerNumbers[bestPosition];
         phase("probe", String.format(Locale.ROOT, "single-layer ridge probes: best layer on validation %d (test "
-                + "accuracy %.4f), last layer %.4f", bestLayer, probeAcc[bestLayer], probeAcc[blocks - 1]));
+                + "accuracy %.4f), last layer %.4f", bestLayer, probeAcc[bestPosition], probeAcc[blocks - 1]));
 
         // 6. Train and evaluate.
         t = System.nanoTime();
@@ -345,20 +341,20 @@ public final class DemoCommand implements Callable<Integer> {
         if (s.epochs() != null) {
             config = config.withEpochs(s.epochs());
         }
-        Embeddings trainEmb = Embeddings.rows(embeddings, trainRows);
-        Embeddings valEmb = Embeddings.rows(embeddings, valRows);
-        Embeddings testEmb = Embeddings.rows(embeddings, testRows);
-        Targets trainT = Targets.classes(trainClass, classNames);
-        Targets valT = Targets.classes(valClass, classNames);
-        Targets testT = Targets.classes(testClass, classNames);
-        int[] lastK = range(blocks - s.k(), blocks);
+        LayeredEmbeddings trainEmb = embeddings.rows(trainRows);
+        LayeredEmbeddings valEmb = embeddings.rows(valRows);
+        LayeredEmbeddings testEmb = embeddings.rows(testRows);
+        Labels trainT = Labels.ofCodes(trainClass, classNames);
+        Labels valT = Labels.ofCodes(valClass, classNames);
+        Labels testT = Labels.ofCodes(testClass, classNames);
+        int[] lastK = range(blocks + 1 - s.k(), blocks + 1);
         String loesName = "LOES-" + s.k();
         List<Method> methods = new ArrayList<>();
         methods.add(new Method(loesName, null, config));
         if (geoReg) {
             methods.add(new Method(loesName + " + GeoReg", null, config.withGeoRegWeight(0.1)));
         }
-        methods.add(new Method("Last", new int[] {blocks - 1}, config));
+        methods.add(new Method("Last", new int[] {blocks}, config));
         methods.add(new Method("Last-" + s.k(), lastK, config));
         Map<String, double[]> accuracyBySeed = new LinkedHashMap<>();
         Map<String, double[]> macroF1BySeed = new LinkedHashMap<>();
@@ -374,7 +370,7 @@ public final class DemoCommand implements Callable<Integer> {
                 long tm = System.nanoTime();
                 int[] layers = m.layers() != null ? m.layers() : selections.get(r).selected();
                 TrainingResult tr = new Trainer(m.config().withSeed(runSeeds[r])).train(trainEmb, trainT, valEmb, valT,
-                        layers, pool.id(), ProgressListener.NONE);
+                        layers, pool.id(), null);
                 Probe probe = tr.probe().orElseThrow(() -> new IllegalStateException(m.name()
                         + ": training stopped before the first epoch completed"
                         + tr.nonFinite().map(f -> " (" + f.message() + ")").orElse("")));
@@ -447,14 +443,16 @@ public final class DemoCommand implements Callable<Integer> {
         double[] score0 = new double[blocks];
         double[] isotropy = new double[blocks];
         for (SelectionResult.LayerScore ls : selection.layers()) {
-            score0[ls.layer()] = ls.score0();
-            isotropy[ls.layer()] = ls.isotropy();
+            score0[ls.layer() - 1] = ls.score0();
+            isotropy[ls.layer() - 1] = ls.isotropy();
         }
         Map<String, Integer> splitSizes = new LinkedHashMap<>();
         splitSizes.put("train", nTrain);
         splitSizes.put("validation", nVal);
         splitSizes.put("test", nTest);
         Map<String, Object> prov = new LinkedHashMap<>(LibraryInfo.environment());
+        prov.put("layerNumbering", "hidden-state index: 0 = embedding output (not a candidate), k = output of "
+                + "transformer block k, which the paper calls layer k - 1");
         prov.put("command", "loes " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("package", StateOfTheUnion.PACKAGE.spec());
@@ -469,8 +467,8 @@ public final class DemoCommand implements Callable<Integer> {
         modelInfo.put("maxLength", s.maxLength());
         modelInfo.put("tokens", plannedTokens);
         modelInfo.put("truncatedPassages", truncated);
-        modelInfo.put("layerNumbering", "layer l = output of transformer block l (hidden state l + 1); the embedding "
-                + "output is not a candidate");
+        modelInfo.put("layerNumbering", "hidden-state index k = output of transformer block k (the paper's layer "
+                + "k - 1); the embedding output (index 0) is not a candidate");
         prov.put("encoder", modelInfo);
         Map<String, Object> seeds = new LinkedHashMap<>();
         seeds.put("speechSplit", seed);

@@ -150,15 +150,17 @@ public final class ReportWriter {
                 .append("\">\n");
 
         h.append("<h2>Layers across depth</h2>\n<p>LOES selected ").append(esc(Arrays.toString(r.selected())))
-                .append(" (in selection order). score0 = ridge fit loss + alpha (1 - isotropy) decides the first pick; ")
+                .append(" (in selection order). Layers are hidden-state indices: index k is the output of transformer ")
+                .append("block k, which the paper calls layer k - 1 (shown beside it). score0 = ridge fit loss + alpha (1 - isotropy) decides the first pick; ")
                 .append("the single-layer probe is a ridge classifier on one layer, scored on the test split.</p>\n");
         h.append("<img alt=\"score0, isotropy and single-layer probe accuracy by layer\" src=\"data:image/png;base64,")
                 .append(layerPng).append("\">\n");
-        h.append("<table>\n<tr><th>layer</th><th>score0</th><th>isotropy</th><th>probe accuracy</th>")
+        h.append("<table>\n<tr><th>layer (hidden state)</th><th>paper's layer</th><th>score0</th><th>isotropy</th><th>probe accuracy</th>")
                 .append("<th>pick</th></tr>\n");
         for (int i = 0; i < r.layers().length; i++) {
             int pick = pickOrder(r.selected(), r.layers()[i]);
             h.append(pick > 0 ? "<tr class=\"sel\">" : "<tr>").append("<td>").append(r.layers()[i])
+                    .append("</td><td>").append(r.layers()[i] == 0 ? "embedding output" : r.layers()[i] - 1)
                     .append("</td><td class=\"n\">").append(fmt(r.score0()[i])).append("</td><td class=\"n\">")
                     .append(fmt(r.isotropy()[i])).append("</td><td class=\"n\">").append(fmt(r.probeAccuracy()[i]))
                     .append("</td><td>").append(pick > 0 ? "#" + pick : "").append("</td></tr>\n");
