@@ -9,7 +9,8 @@
  *
  * <p>Hidden-state index 0 is the embedding output; index k >= 1 is the output of transformer block k - 1
  * (the LOES paper's "layer k - 1"). Models are resolved by {@link org.loes4j.encoders.ModelResolver}:
- * built-in names from jars in the local Maven repository, or paths to {@code .onnx} /
- * {@code .safetensors} files with their {@code tokenizer.json}.
+ * built-in names from a models directory ({@code -Dloes4j.models.dir}), the class path, or the local Maven
+ * repository, in that order; or paths to {@code .onnx} / {@code .safetensors} files with their
+ * {@code tokenizer.json}.
  */
 package org.loes4j.encoders;

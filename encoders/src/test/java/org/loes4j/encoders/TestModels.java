@@ -14,7 +14,7 @@ import org.loes4j.linalg.FMatrix;
 
 /**
  * Shared fixtures: the real model files (resolved exactly as users resolve them; the jars are test
- * dependencies of this module, so Maven has put them in the local repository) and the sentence corpus.
+ * dependencies of this module, so they are on the test class path) and the sentence corpus.
  */
 public final class TestModels {
     private static final Map<KnownModel, ModelFiles> FILES = new ConcurrentHashMap<>();
