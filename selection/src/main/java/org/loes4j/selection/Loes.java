@@ -549,6 +549,12 @@ public final class Loes implements LayerSelector {
             return this;
         }
 
+        /** {@link #seed(Long)} for a literal ({@code seed(7)}: an int widens to long, it does not box to Long). */
+        public Builder seed(long v) {
+            options.seed(v);
+            return this;
+        }
+
         /** Whether {@link Loes#select(LayeredEmbeddings, Labels)} computes the layer diagnostics (default off). */
         public Builder diagnostics(Boolean v) {
             diagnostics = v != null && v;
