@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.loes4j.data.Labels;
+import org.loes4j.data.LayeredEmbeddings;
+import org.loes4j.data.Task;
 import org.loes4j.linalg.SegmentMatrix;
 import org.loes4j.linalg.concurrent.LinalgExecutor;
 import org.loes4j.linalg.io.Json;
@@ -21,10 +24,7 @@ import org.loes4j.linalg.io.NpyArray;
 import org.loes4j.selection.Loes;
 import org.loes4j.selection.LoesOptions;
 import org.loes4j.selection.SelectionResult;
-import org.loes4j.selection.Task;
-import org.loes4j.selection.data.LayerStack;
 import org.loes4j.selection.data.SyntheticEmbeddings;
-import org.loes4j.selection.data.Targets;
 
 /**
  * LOES end to end (issue 3's targets) on seeded synthetic structured float32 embeddings
@@ -212,26 +212,24 @@ public final class SelectionE2E {
                 views.add(array.layer(l));
                 ids[l] = l;
             }
-            LayerStack stack = LayerStack.ofSegments(views, ids);
-            Targets targets = Targets.classification(labels.toLongArray());
+            LayeredEmbeddings stack = LayeredEmbeddings.ofMatrices(views, ids);
+            Labels targets = Labels.ofIntegers(labels.toLongArray());
             LoesOptions options = LoesOptions.builder().k(k).task(Task.CLASSIFICATION).calibrationFraction(fraction)
                     .seed(seed).build();
-            Loes loes = Loes.create();
+            Loes loes = Loes.builder().options(options).build();
             SelectionResult last = null;
             for (int r = 0; r < warmup; r++) {
-                last = loes.select(stack, targets, options);
+                last = loes.select(stack, targets);
             }
             for (int r = 0; r < warmRuns; r++) {
                 long t0 = System.nanoTime();
-                last = loes.select(stack, targets, options);
+                last = loes.select(stack, targets);
                 warm[r] = (System.nanoTime() - t0) / 1e9;
                 System.out.println(Report.f("selection: warm %s fraction %.1f run %d: %.3f s", s.id(), fraction, r + 1,
                         warm[r]));
             }
             warmSelected = Arrays.toString(last.selected());
-            @SuppressWarnings("unchecked")
-            Map<String, Object> t = (Map<String, Object>) last.provenance().get("timings");
-            warmTimings = new LinkedHashMap<>(t);
+            warmTimings = new LinkedHashMap<>(last.provenance().timingsMs());
         }
         // The whole command in this (warm) JVM: open and map, labels, finiteness check, digests, select, table, JSON.
         double[] warmCommand = new double[warmRuns];

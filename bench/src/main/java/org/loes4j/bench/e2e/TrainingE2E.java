@@ -8,16 +8,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import org.loes4j.data.Labels;
+import org.loes4j.data.LayeredEmbeddings;
 import org.loes4j.linalg.DMatrix;
 import org.loes4j.linalg.Linalg;
+import org.loes4j.linalg.SegmentMatrix;
 import org.loes4j.linalg.concurrent.LinalgExecutor;
 import org.loes4j.linalg.io.Npy;
 import org.loes4j.linalg.io.NpyArray;
 import org.loes4j.selection.data.SyntheticEmbeddings;
-import org.loes4j.training.Embeddings;
 import org.loes4j.training.EpochReport;
 import org.loes4j.training.ProgressListener;
-import org.loes4j.training.Targets;
 import org.loes4j.training.Trainer;
 import org.loes4j.training.TrainingConfig;
 import org.loes4j.training.TrainingResult;
@@ -94,7 +95,11 @@ public final class TrainingE2E {
     private static void run(Report report, NpyArray array, NpyArray labels, int rows, int valRows, int layers, int dim,
                             int classes, int epochs, int batch, int repeats, int geoBatches, int eigenBatches,
                             long seed) {
-        Embeddings all = Embeddings.of(array);
+        List<SegmentMatrix> views = new ArrayList<>();
+        for (int l = 0; l < array.layers(); l++) {
+            views.add(array.layer(l));
+        }
+        LayeredEmbeddings all = LayeredEmbeddings.ofMatrices(views);
         long[] y = labels.toLongArray();
         int[] trainIds = range(0, rows);
         int[] valIds = range(rows, rows + valRows);
@@ -102,10 +107,10 @@ public final class TrainingE2E {
         for (int c = 0; c < classes; c++) {
             names.add("class" + c);
         }
-        Embeddings train = Embeddings.rows(all, trainIds);
-        Embeddings val = valRows > 0 ? Embeddings.rows(all, valIds) : null;
-        Targets trainY = Targets.classes(pick(y, trainIds), names);
-        Targets valY = valRows > 0 ? Targets.classes(pick(y, valIds), names) : null;
+        LayeredEmbeddings train = all.rows(trainIds);
+        LayeredEmbeddings val = valRows > 0 ? all.rows(valIds) : null;
+        Labels trainY = Labels.ofCodes(pick(y, trainIds), names);
+        Labels valY = valRows > 0 ? Labels.ofCodes(pick(y, valIds), names) : null;
         int[] chosen = range(0, layers);
         TrainingConfig base = TrainingConfig.text().withEpochs(epochs).withBatchSize(batch).withSeed(seed);
 
@@ -113,8 +118,8 @@ public final class TrainingE2E {
         int warmRows = Math.min(rows, 4 * batch);
         int warmVal = Math.min(valRows, batch);
         for (double w : new double[] {0.0, GeoReg.DEFAULT_WEIGHT}) {
-            new Trainer(base.withEpochs(1).withGeoRegWeight(w)).train(Embeddings.rows(train, range(0, warmRows)),
-                    trainY.rows(range(0, warmRows)), warmVal > 0 ? Embeddings.rows(val, range(0, warmVal)) : null,
+            new Trainer(base.withEpochs(1).withGeoRegWeight(w)).train(train.rows(range(0, warmRows)),
+                    trainY.rows(range(0, warmRows)), warmVal > 0 ? val.rows(range(0, warmVal)) : null,
                     warmVal > 0 ? valY.rows(range(0, warmVal)) : null, chosen, "mean", ProgressListener.NONE);
         }
 
@@ -198,8 +203,8 @@ public final class TrainingE2E {
                 (Double) geo.get("firstClosedForm"), (Double) geo.get("firstEigenRoute")));
     }
 
-    private static Map<String, Object> train(TrainingConfig config, Embeddings train, Targets trainY, Embeddings val,
-                                             Targets valY, int[] chosen, String name) {
+    private static Map<String, Object> train(TrainingConfig config, LayeredEmbeddings train, Labels trainY,
+                                             LayeredEmbeddings val, Labels valY, int[] chosen, String name) {
         long t0 = System.nanoTime();
         TrainingResult r = new Trainer(config).train(train, trainY, val, valY, chosen, "mean", ProgressListener.NONE);
         double total = (System.nanoTime() - t0) / 1e9;
@@ -245,12 +250,12 @@ public final class TrainingE2E {
         return m;
     }
 
-    private static Map<String, Object> geoRegAlone(Embeddings train, Targets trainY, int layers, int dim, int classes,
+    private static Map<String, Object> geoRegAlone(LayeredEmbeddings train, Labels trainY, int layers, int dim, int classes,
                                                    int batch, int adapterDim, int geoBatches, int eigenBatches, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         ProbeNetwork net = ProbeNetwork.create(new ModelShape(TrainingConfig.text().architecture(), layers, dim,
                 adapterDim, classes, 0.2), rng.split());
-        int n = train.size();
+        int n = train.rows();
         int b = Math.min(batch, n);
         GeoReg geo = new GeoReg(GeoReg.DEFAULT_WEIGHT);
         double[] closed = new double[geoBatches];
@@ -259,7 +264,7 @@ public final class TrainingE2E {
         double firstClosed = Double.NaN;
         double firstEigen = Double.NaN;
         int[] all = range(0, n);
-        int[] classOf = trainY.classes();
+        int[] classOf = trainY.codes();
         for (int i = 0; i < geoBatches; i++) {
             int from = (int) ((long) i * b % Math.max(1, n - b + 1));
             List<DMatrix> inputs = new ArrayList<>();
