@@ -155,6 +155,10 @@ final class SelectCommand implements Runnable {
                 kUsed = layerIds.length;
             }
             Labels y = t == Task.LABEL_FREE ? null : in.labels("--labels", labels, t);
+            if (y != null && y.isClassification() && y.presentClassesOnly().classCount() < 2) {
+                throw new BadInputException("--labels: " + labels + ": only one class ('" + y.labels().getFirst()
+                        + "') present, classification needs at least 2");
+            }
             in.startDigests();
             stack.checkFinite();
             long tChecked = System.nanoTime();

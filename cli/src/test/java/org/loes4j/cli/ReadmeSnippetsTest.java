@@ -28,6 +28,10 @@ class ReadmeSnippetsTest {
         List<String> readme = Files.readAllLines(ROOT.resolve("README.md"));
         int checked = 0;
         for (int i = 0; i < readme.size(); i++) {
+            if (readme.get(i).startsWith("```java")) {
+                assertTrue(i > 0 && MARKER.matcher(readme.get(i - 1)).find(), "README line " + (i + 1)
+                        + ": a Java block without a snippet marker (hand-written Java is not checked by CI)");
+            }
             Matcher m = MARKER.matcher(readme.get(i));
             if (!m.find()) {
                 continue;
@@ -47,7 +51,7 @@ class ReadmeSnippetsTest {
                     "README line " + (i + 3) + " differs from " + m.group(1) + "#" + m.group(2));
             checked++;
         }
-        assertTrue(checked >= 2, "README.md shows the examples' code (found " + checked + " snippets)");
+        assertTrue(checked >= 3, "README.md shows the examples' code (found " + checked + " snippets)");
     }
 
     /** The lines between the start and end markers of {@code name}, with their common indentation removed. */

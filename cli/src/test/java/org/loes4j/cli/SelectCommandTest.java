@@ -260,7 +260,7 @@ class SelectCommandTest {
         Path fewer = dir.resolve("fewer.npy");
         Npy.write(fewer, new long[] {0, 1, 2});
         assertBadInput(run("select", "--embeddings", emb.toString(), "--labels", fewer.toString(), "--json",
-                json().toString()), "3 labels, the embeddings have 90 rows", json());
+                json().toString()), "holds 3 labels, --embeddings has 90 rows", json());
 
         Path one = dir.resolve("one.npy");
         Npy.write(one, new long[90]);

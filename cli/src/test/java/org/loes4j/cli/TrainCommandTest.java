@@ -137,7 +137,7 @@ class TrainCommandTest {
         Map<String, String> inputs = probe.provenance().inputs();
         String digest = inputs.get("embeddings");
         assertTrue(digest.matches(".*train\\.npy sha256:[0-9a-f]{64}"), digest);
-        assertTrue(inputs.get("labels").toString().matches("train\\.txt sha256:[0-9a-f]{64}"), inputs.toString());
+        assertTrue(inputs.get("labels").matches(".*train\\.txt sha256:[0-9a-f]{64}"), inputs.toString());
     }
 
     @Test
@@ -225,7 +225,7 @@ class TrainCommandTest {
     void outOfRangeOrRepeatedLayersAreBadInput() throws IOException {
         Path model = dir.resolve("bad1.safetensors");
         assertBadInput(run("train", "--embeddings", train.toString(), "--labels", labels.toString(), "--layers", "1,7",
-                "--quiet", "--out", model.toString()), model, "7", "[0, 5)");
+                "--quiet", "--out", model.toString()), model, "7", "hidden state 7 is not among");
         assertBadInput(run("train", "--embeddings", train.toString(), "--labels", labels.toString(), "--layers", "1,1",
                 "--quiet", "--out", model.toString()), model, "twice");
     }
@@ -254,11 +254,11 @@ class TrainCommandTest {
         Path fewer = dir.resolve("fewer.txt");
         Files.write(fewer, Files.readAllLines(testLabels).subList(0, 150));
         assertBadInput(run("evaluate", "--model", model.toString(), "--embeddings", test.toString(), "--labels",
-                fewer.toString()), dir.resolve("none"), "150 labels for 200");
+                fewer.toString()), dir.resolve("none"), "holds 150 labels, --embeddings has 200 rows");
     }
 
     @Test
-    void nonFiniteLossIsBadInputWithEpochAndStep() throws IOException {
+    void nonFiniteEmbeddingsAreBadInputBeforeTraining() throws IOException {
         Path nan = dir.resolve("nan.npy");
         try (NpyWriter w = Npy.create(nan, NpyDType.FLOAT32, 64, L, D)) {
             for (long i = 0; i < 64L * L * D; i++) {
@@ -274,7 +274,15 @@ class TrainCommandTest {
         Files.writeString(lab, sb);
         Path model = dir.resolve("nan.safetensors");
         assertBadInput(run("train", "--embeddings", nan.toString(), "--labels", lab.toString(), "--layers", "0",
-                "--quiet", "--out", model.toString()), model, "non-finite loss", "epoch 1, step 1", "nothing was written");
+                "--quiet", "--out", model.toString()), model, "NaN at layer 0, row 0, column 0");
+    }
+
+    @Test
+    void aDivergingRunIsBadInputWithEpochAndStep() throws IOException {
+        Path model = dir.resolve("diverged.safetensors");
+        assertBadInput(run("train", "--embeddings", train.toString(), "--labels", labels.toString(), "--layers", "0",
+                "--lr", "1e300", "--val-fraction", "0", "--quiet", "--out", model.toString()), model,
+                "non-finite loss", "epoch ");
     }
 
     @Test

@@ -288,16 +288,16 @@ public final class ModelResolver {
         StringBuilder sb = new StringBuilder("model: ").append(model.modelName()).append(" (carrier jar ")
                 .append(model.coordinates()).append(") not found. Looked, in order, at:");
         for (int i = 0; i < looked.size(); i++) {
-            sb.append("\n  ").append(i + 1).append(". ").append(looked.get(i));
+            sb.append(i == 0 ? " " : "; ").append(i + 1).append(") ").append(looked.get(i));
         }
-        sb.append("\nProvide it in one of these ways:")
-                .append("\n  - put the carrier jar ").append(model.coordinates())
+        // One line, like every bad-input message of the CLI.
+        sb.append(". Provide it in one of these ways: put the carrier jar ").append(model.coordinates())
                 .append(" on the class path (e.g. as a runtime dependency; on the module path with --add-modules ")
                 .append(automaticModuleName(model.artifactId())).append(')')
-                .append("\n  - put ").append(MODEL_FILE).append(" and ").append(TOKENIZER_FILE).append(" (or ")
+                .append("; or put ").append(MODEL_FILE).append(" and ").append(TOKENIZER_FILE).append(" (or ")
                 .append(model.onnxEntry()).append(" and ").append(model.tokenizerEntry()).append(") in DIR/")
                 .append(model.modelName()).append("/ and set -D").append(MODELS_DIR_PROPERTY).append("=DIR")
-                .append("\n  - install it into the local Maven repository: mvn dependency:get -Dartifact=")
+                .append("; or install it into the local Maven repository: mvn dependency:get -Dartifact=")
                 .append(model.coordinates()).append(" -Dtransitive=false (building the CLI with Maven does this)");
         return sb.toString();
     }
