@@ -23,7 +23,8 @@ final class SynthCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if missing).")
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Output directory (created if missing); must not already hold embeddings.npy or labels.npy.")
     Path out;
 
     @Option(names = "--n", defaultValue = "2000", description = "Rows N (default ${DEFAULT-VALUE}).")
@@ -50,12 +51,22 @@ final class SynthCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new BadInputException("synth: " + e.getMessage(), e);
         }
+        Path e = out.resolve("embeddings.npy");
+        Path l = out.resolve("labels.npy");
+        for (Path f : new Path[] {e, l}) {
+            if (Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new BadInputException("--out: " + out + " already holds " + f.getFileName()
+                        + "; synth never replaces a file: choose a new directory or delete it first");
+            }
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new BadInputException("--out: " + out + " exists and is not a directory");
+        }
         try {
             Files.createDirectories(out);
-            Path e = out.resolve("embeddings.npy");
-            Path l = out.resolve("labels.npy");
             s.write(e, l);
-            w.printf("wrote %s (%d, %d, %d) float32 and %s (%d,) int64; class signal peaks at layer %d%n", e, n, layers,
+            w.printf("wrote %s (%d, %d, %d) float32 and %s (%d,) int64; class signal peaks at layer %d "
+                    + "(layers are numbered 0..L-1)%n", e, n, layers,
                     dim, l, n, Math.round(0.45 * (layers - 1)));
         } catch (IOException e) {
             throw new BadInputException("synth: cannot write to " + out + ": " + e.getMessage(), e);

@@ -177,4 +177,15 @@ class WorkflowTest {
         assertArrayEquals(before, Files.readAllBytes(layer0));
         assertTrue(Files.readString(labels).startsWith("a\nb\nc\n"), "labels untouched");
     }
+
+    @Test
+    void synthNeverReplacesExistingFiles() throws IOException {
+        Path out = dir.resolve("synth");
+        assertEquals(0, run("synth", "--out", out.toString(), "--n", "30", "--layers", "3", "--dim", "4").code());
+        byte[] before = Files.readAllBytes(out.resolve("embeddings.npy"));
+        Result again = run("synth", "--out", out.toString(), "--n", "30", "--layers", "3", "--dim", "4", "--seed", "8");
+        assertEquals(2, again.code(), again.out());
+        assertTrue(again.err().startsWith("loes: error: --out: ") && again.err().contains("already holds"), again.err());
+        assertArrayEquals(before, Files.readAllBytes(out.resolve("embeddings.npy")));
+    }
 }
