@@ -2,8 +2,13 @@ package org.loes4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 import org.loes4j.selection.data.SyntheticEmbeddings;
 
@@ -64,12 +69,55 @@ final class SynthCommand implements Runnable {
         }
         try {
             Files.createDirectories(out);
+        } catch (IOException ex) {
+            throw new BadInputException("--out: cannot create " + out + ": " + ex.getMessage(), ex);
+        }
+        // One synth per directory at a time: the lock is held while writing (the OS drops it if the process
+        // dies), so temporaries found while holding it belong to a dead run and are removed.
+        Path lockFile = out.resolve(LOCK_FILE);
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = tryLock(ch)) {
+            if (lock == null) {
+                throw new BadInputException("--out: " + out + " is in use by another synth run");
+            }
+            for (Path f : new Path[] {e, l}) {
+                if (Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    throw new BadInputException("--out: " + out + " already holds " + f.getFileName()
+                            + " (written by a run that finished meanwhile)");
+                }
+            }
+            removeStaleTemporaries(out, spec.commandLine().getErr());
             s.write(e, l);
             w.printf("wrote %s (%d, %d, %d) float32 and %s (%d,) int64; class signal peaks at layer %d "
                     + "(layers are numbered 0..L-1)%n", e, n, layers,
                     dim, l, n, Math.round(0.45 * (layers - 1)));
-        } catch (IOException e) {
-            throw new BadInputException("synth: cannot write to " + out + ": " + e.getMessage(), e);
+        } catch (IOException ex) {
+            throw new BadInputException("--out: cannot write to " + out + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * The lock file held in {@code --out} while a synth run writes there. It is left in place (empty): deleting
+     * it would let two runs lock two different files of the same name.
+     */
+    static final String LOCK_FILE = ".loes-synth.lock";
+
+    private static FileLock tryLock(FileChannel ch) throws IOException {
+        try {
+            return ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
+        }
+    }
+
+    /** Deletes {@code .embeddings.npy.*.tmp} and {@code .labels.npy.*.tmp} left by a killed run, saying so. */
+    static void removeStaleTemporaries(Path dir, PrintWriter err) throws IOException {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, ".{embeddings,labels}.npy.*.tmp")) {
+            for (Path p : s) {
+                long bytes = Files.size(p);
+                Files.delete(p);
+                err.printf("loes: note: removed %s (%d bytes) left by an interrupted run%n", p, bytes);
+            }
         }
     }
 }

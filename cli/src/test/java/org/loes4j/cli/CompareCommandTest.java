@@ -114,4 +114,14 @@ class CompareCommandTest {
         assertEquals(2, code);
         assertTrue(err.toString().contains("'magic'"), err.toString());
     }
+
+    @Test
+    void aMethodNamedTwiceIsBadInput() {
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"compare", "--train-embeddings", "a.npy", "--train-labels", "a.txt",
+                "--test-embeddings", "b.npy", "--test-labels", "b.txt", "--methods", "last,last"},
+                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        assertEquals(2, code, err.toString());
+        assertTrue(err.toString().startsWith("loes: error: --methods: ") && err.toString().contains("twice"), err.toString());
+    }
 }

@@ -188,4 +188,41 @@ class WorkflowTest {
         assertTrue(again.err().startsWith("loes: error: --out: ") && again.err().contains("already holds"), again.err());
         assertArrayEquals(before, Files.readAllBytes(out.resolve("embeddings.npy")));
     }
+
+    /**
+     * Fault injection: synth in a child JVM killed with SIGKILL at seeded random moments; whatever the moment,
+     * the next run leaves no temporary file behind and the directory ends up with the complete, correct output.
+     */
+    @Test
+    void synthKilledAtRandomMomentsLeavesNoPartialOutput() throws Exception {
+        String[] args = {"--n", "40000", "--layers", "8", "--dim", "64", "--seed", "3"};
+        Path clean = dir.resolve("clean");
+        assertEquals(0, run(concat(new String[] {"synth", "--out", clean.toString()}, args)).code());
+        byte[] want = Files.readAllBytes(clean.resolve("embeddings.npy"));
+        SplittableRandom rng = new SplittableRandom(11);
+        for (int k = 0; k < 4; k++) {
+            Path out = dir.resolve("killed" + k);
+            List<String> cmd = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                    "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                    "org.loes4j.cli.Main", "synth", "--out", out.toString()));
+            cmd.addAll(List.of(args));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            Thread.sleep(300 + rng.nextInt(1500));
+            p.destroyForcibly().waitFor();
+            Result again = run(concat(new String[] {"synth", "--out", out.toString()}, args));
+            assertTrue(again.code() == 0 || again.err().contains("already holds"), again.err());
+            try (var files = Files.list(out)) {
+                List<String> names = files.map(f -> f.getFileName().toString()).toList();
+                assertTrue(names.stream().noneMatch(n -> n.endsWith(".tmp")), "left behind: " + names);
+            }
+            assertArrayEquals(want, Files.readAllBytes(out.resolve("embeddings.npy")), "kill " + k);
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }
