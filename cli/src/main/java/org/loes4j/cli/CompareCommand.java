@@ -50,59 +50,63 @@ final class CompareCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--train-embeddings", required = true, paramLabel = "E.npy")
+    @Option(names = "--train-embeddings", required = true, paramLabel = "E.npy",
+            description = "Training embeddings (same forms as select's --embeddings).")
     Path trainEmbeddings;
 
-    @Option(names = "--train-labels", required = true, paramLabel = "Y")
+    @Option(names = "--train-labels", required = true, paramLabel = "Y", description = "Training labels.")
     Path trainLabels;
 
-    @Option(names = "--test-embeddings", required = true, paramLabel = "E.npy")
+    @Option(names = "--test-embeddings", required = true, paramLabel = "E.npy",
+            description = "Test embeddings: the same layers and widths.")
     Path testEmbeddings;
 
-    @Option(names = "--test-labels", required = true, paramLabel = "Y")
+    @Option(names = "--test-labels", required = true, paramLabel = "Y", description = "Test labels.")
     Path testLabels;
 
-    @Option(names = "--k", defaultValue = "4", paramLabel = "K", description = "Layers to select (default 4).")
+    @Option(names = "--k", defaultValue = "4", paramLabel = "K", description = "Layers to select (default: ${DEFAULT-VALUE}).")
     int k;
 
-    @Option(names = "--seeds", defaultValue = "5", paramLabel = "N", description = "Seeds per method (default 5).")
+    @Option(names = "--seeds", defaultValue = "5", paramLabel = "N", description = "Seeds per method (default: ${DEFAULT-VALUE}).")
     int seeds;
 
-    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "First seed; run i uses S + i.")
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "First seed; run i uses S + i (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--methods", defaultValue = ALL_METHODS, split = ",", paramLabel = "M,...",
-            description = "Any of " + ALL_METHODS + ", exhaustive.")
+            description = "Any of " + ALL_METHODS + ", exhaustive (default: ${DEFAULT-VALUE}).")
     List<String> methods;
 
-    @Option(names = "--task", defaultValue = "classification", paramLabel = "T")
+    @Option(names = "--task", defaultValue = "classification", paramLabel = "T",
+            description = "classification or regression (default: ${DEFAULT-VALUE}).")
     String task;
 
-    @Option(names = "--preset", defaultValue = "text", paramLabel = "P")
+    @Option(names = "--preset", defaultValue = "text", paramLabel = "P",
+            description = "text or vision training hyper-parameters (default: ${DEFAULT-VALUE}).")
     String preset;
 
-    @Option(names = "--epochs", paramLabel = "N")
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: the preset's, 15).")
     Integer epochs;
 
-    @Option(names = "--batch", paramLabel = "B")
+    @Option(names = "--batch", paramLabel = "B", description = "Batch size (default: the preset's, 128).")
     Integer batch;
 
-    @Option(names = "--lr", paramLabel = "LR")
+    @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate (default: the preset's, 1e-4).")
     Double lr;
 
     @Option(names = "--val-fraction", defaultValue = "0.1", paramLabel = "F",
-            description = "Validation split of the training set for the best epoch (default 0.1).")
+            description = "Validation split of the training set for the best epoch (default: ${DEFAULT-VALUE}).")
     double valFraction;
 
     @Option(names = "--calibration-fraction", defaultValue = "0.2", paramLabel = "F",
-            description = "Calibration split the selection methods see (default 0.2).")
+            description = "Calibration split the selection methods see (default: ${DEFAULT-VALUE}).")
     double calibrationFraction;
 
     @Option(names = "--greedy-epochs", defaultValue = "1", paramLabel = "N",
-            description = "Epochs of each per-layer probe of greedy-probe (1 or 5 in the paper).")
+            description = "Epochs of each per-layer probe of greedy-probe, 1 or 5 in the paper (default: ${DEFAULT-VALUE}).")
     int greedyEpochs;
 
-    @Option(names = "--out", defaultValue = "compare", paramLabel = "PREFIX", description = "Writes PREFIX.csv and PREFIX.json.")
+    @Option(names = "--out", defaultValue = "compare", paramLabel = "PREFIX", description = "Writes PREFIX.csv and PREFIX.json (default: ${DEFAULT-VALUE}, in the working directory).")
     String out;
 
     private record Run(String method, long seed, int[] layers, double selectionSeconds, double trainSeconds,

@@ -31,16 +31,17 @@ final class EvaluateCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "M")
+    @Option(names = "--model", required = true, paramLabel = "M", description = "A model written by 'loes train'.")
     Path model;
 
-    @Option(names = "--embeddings", required = true, paramLabel = "E.npy")
+    @Option(names = "--embeddings", required = true, paramLabel = "E.npy",
+            description = "Embeddings holding the model's layers (same forms as train's --embeddings).")
     Path embeddings;
 
-    @Option(names = "--labels", required = true, paramLabel = "Y")
+    @Option(names = "--labels", required = true, paramLabel = "Y", description = "True labels, one per row.")
     Path labels;
 
-    @Option(names = "--json", description = "Print JSON instead of text.")
+    @Option(names = "--json", description = "Print JSON instead of text (default: text).")
     boolean json;
 
     @Override

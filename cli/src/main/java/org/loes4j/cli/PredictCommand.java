@@ -29,13 +29,16 @@ final class PredictCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "M")
+    @Option(names = "--model", required = true, paramLabel = "M", description = "A model written by 'loes train'.")
     Path model;
 
-    @Option(names = "--embeddings", required = true, paramLabel = "E.npy")
+    @Option(names = "--embeddings", required = true, paramLabel = "E.npy",
+            description = "Embeddings holding the model's layers (same forms as train's --embeddings).")
     Path embeddings;
 
-    @Option(names = "--out", required = true, paramLabel = "predictions.csv")
+    @Option(names = "--out", required = true, paramLabel = "predictions.csv",
+            description = "CSV to write (RFC 4180; values starting with = + - @ get a leading ' so spreadsheets do "
+                    + "not run them; written atomically, never one of the inputs).")
     Path out;
 
     @Override

@@ -51,7 +51,7 @@ final class SelectCommand implements Runnable {
 
     @Option(names = "--labels", paramLabel = "Y",
             description = "Labels: .npy (integer or float; (N, c) floats for multi-output regression) or text, "
-                    + "one value per line. Not needed label-free.")
+                    + "one value per line (default: none; required unless --task label-free).")
     Path labels;
 
     @Option(names = "--k", defaultValue = "4", description = "Layers to select (default ${DEFAULT-VALUE}).")
@@ -96,14 +96,14 @@ final class SelectCommand implements Runnable {
     @Option(names = "--layers", paramLabel = "SPEC", description = "Candidate layers, e.g. 0-11 or 1,3,5-7 (default: all).")
     String layers;
 
-    @Option(names = "--json", paramLabel = "OUT.json", description = "Also write the full result as JSON.")
+    @Option(names = "--json", paramLabel = "OUT.json", description = "Also write the full result as JSON (default: none; atomically, never one of the inputs).")
     Path json;
 
     @Option(names = "--diagnostics", description = "Compute and print layer diagnostics (slower).")
     boolean diagnostics;
 
     @Option(names = "--baseline", paramLabel = "NAME",
-            description = "Run a baseline instead: last, last-k, random, entropy, curvature, intrinsic, exhaustive.")
+            description = "Run a baseline instead: last, last-k, random, entropy, curvature, intrinsic, exhaustive (default: none, LOES).")
     String baseline;
 
     @Override

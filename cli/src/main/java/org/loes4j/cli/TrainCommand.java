@@ -38,17 +38,17 @@ final class TrainCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--embeddings", required = true, paramLabel = "E.npy", description = "Training embeddings, (N, L, d) float32/float64.")
+    @Option(names = "--embeddings", required = true, paramLabel = "E.npy", description = "Training embeddings: (N, L, d) .npy, a directory of per-layer (N, d_l) .npy files, or a .safetensors file of per-layer tensors; a meta.json beside (from extract) is read.")
     Path embeddings;
 
-    @Option(names = "--labels", required = true, paramLabel = "Y", description = "Labels (.npy 1-D, or text: one per line).")
+    @Option(names = "--labels", required = true, paramLabel = "Y", description = "Labels: .npy 1-D, or text with one label per line.")
     Path labels;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     LayerChoice layerChoice;
 
     static final class LayerChoice {
-        @Option(names = "--layers", split = ",", paramLabel = "L1,L2,...", description = "Layers in selection order, e.g. 3,15,1,4.")
+        @Option(names = "--layers", split = ",", paramLabel = "L1,L2,...", description = "Hidden-state indices in selection order, e.g. 3,12,1,4.")
         int[] layers;
 
         @Option(names = "--selection", paramLabel = "sel.json", description = "A selection written by 'loes select' (its \"selected\" layers).")
@@ -62,52 +62,55 @@ final class TrainCommand implements Runnable {
         @ArgGroup(exclusive = false)
         ValidationFiles files;
 
-        @Option(names = "--val-fraction", paramLabel = "F", description = "Hold out a seeded random fraction of the training set (default 0.1; 0 = no validation).")
+        @Option(names = "--val-fraction", paramLabel = "F", description = "Hold out a seeded random fraction of the training set for the best epoch (default 0.1; 0 = no validation).")
         Double fraction;
     }
 
     static final class ValidationFiles {
-        @Option(names = "--val-embeddings", required = true, paramLabel = "E.npy")
+        @Option(names = "--val-embeddings", required = true, paramLabel = "E.npy",
+                description = "Validation embeddings instead of a hold-out (default: none).")
         Path embeddings;
 
-        @Option(names = "--val-labels", required = true, paramLabel = "Y")
+        @Option(names = "--val-labels", required = true, paramLabel = "Y", description = "Labels of --val-embeddings.")
         Path labels;
     }
 
-    @Option(names = "--task", defaultValue = "classification", paramLabel = "T", description = "classification (default) or regression.")
+    @Option(names = "--task", defaultValue = "classification", paramLabel = "T", description = "classification or regression (default: ${DEFAULT-VALUE}).")
     String task;
 
-    @Option(names = "--preset", defaultValue = "text", paramLabel = "P", description = "text (default) or vision: the paper's settings.")
+    @Option(names = "--preset", defaultValue = "text", paramLabel = "P", description = "text or vision: the paper's hyper-parameters (default: ${DEFAULT-VALUE}).")
     String preset;
 
-    @Option(names = "--architecture", defaultValue = "adapters", paramLabel = "A", description = "adapters (default), no-adapter, learnable-weights.")
+    @Option(names = "--architecture", defaultValue = "adapters", paramLabel = "A", description = "adapters, no-adapter or learnable-weights (default: ${DEFAULT-VALUE}).")
     String architecture;
 
     @Option(names = "--geo-reg", paramLabel = "W", description = "GeoReg weight (the paper uses 0.1; default off).")
     Double geoReg;
 
-    @Option(names = "--epochs", paramLabel = "N")
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: the preset's, 15).")
     Integer epochs;
 
-    @Option(names = "--batch", paramLabel = "B")
+    @Option(names = "--batch", paramLabel = "B", description = "Batch size (default: the preset's, 128).")
     Integer batch;
 
-    @Option(names = "--lr", paramLabel = "LR")
+    @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate of AdamW (default: the preset's, 1e-4).")
     Double lr;
 
     @Option(names = "--patience", paramLabel = "N", description = "Early stopping after N epochs without improvement (default off).")
     Integer patience;
 
-    @Option(names = "--seed", defaultValue = "42", paramLabel = "S")
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S",
+            description = "Seed of initialisation, shuffling, dropout and the hold-out (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--pooling", defaultValue = "unknown", paramLabel = "P", description = "How the embeddings were pooled (recorded in the model).")
+    @Option(names = "--pooling", defaultValue = "unknown", paramLabel = "P", description = "How the embeddings were pooled, recorded in the model (default: from meta.json or the selection, else ${DEFAULT-VALUE}).")
     String pooling;
 
-    @Option(names = "--out", required = true, paramLabel = "model.safetensors")
+    @Option(names = "--out", required = true, paramLabel = "model.safetensors",
+            description = "The model file to write (atomically; never one of the inputs).")
     Path out;
 
-    @Option(names = "--quiet", description = "No progress bar.")
+    @Option(names = "--quiet", description = "No progress bar (default: a progress bar on stderr).")
     boolean quiet;
 
     @Override
