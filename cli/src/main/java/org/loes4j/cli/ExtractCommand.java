@@ -65,7 +65,7 @@ final class ExtractCommand implements Runnable {
     @Option(names = "--text-column", defaultValue = "text", description = "Column holding the text (default ${DEFAULT-VALUE}).")
     String textColumn;
 
-    @Option(names = "--label-column", description = "Column holding the label (optional).")
+    @Option(names = "--label-column", description = "Column holding the label (default: none, no labels.npy).")
     String labelColumn;
 
     @Option(names = "--pooling", defaultValue = "mean", description = "mean (default) or cls.")
@@ -89,7 +89,7 @@ final class ExtractCommand implements Runnable {
     int chunkRows;
 
     @Option(names = "--max-chunks", defaultValue = "0", paramLabel = "N",
-            description = "Encode at most N new chunks, then stop (with --resume: continue later). 0: no limit.")
+            description = "Encode at most N new chunks, then stop (with --resume: continue later). 0: no limit (default: ${DEFAULT-VALUE}).")
     int maxChunks;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (must not exist or be empty).")
