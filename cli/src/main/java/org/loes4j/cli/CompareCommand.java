@@ -139,6 +139,10 @@ final class CompareCommand implements Runnable {
         Path csv = Path.of(out + ".csv");
         Path json = Path.of(out + ".json");
         Task t = CommandInputs.task("--task", task, false);
+        if (seeds < 3) {
+            spec.commandLine().getErr().println("loes: warning: --seeds " + seeds + ": the paired t-test needs at "
+                    + "least 3 seeds to say anything; its p-values are " + (seeds < 2 ? "undefined" : "unreliable") + " here");
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<Run> runs = new ArrayList<>();

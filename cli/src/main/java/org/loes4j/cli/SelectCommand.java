@@ -174,6 +174,7 @@ final class SelectCommand implements Runnable {
                     ? Loes.builder().options(options).diagnostics(diagnostics).build().select(stack, y)
                     : Baselines.selector(base, options).select(stack, y);
             long tSelected = System.nanoTime();
+            warnIfUnderdetermined(err, result, stack);
             Map<String, Double> timings = new LinkedHashMap<>();
             timings.put("openMs", ms(t0, tOpen));
             timings.put("inputChecksMs", ms(tOpen, tChecked));
@@ -193,6 +194,27 @@ final class SelectCommand implements Runnable {
             }
         } catch (IOException e) {
             throw new BadInputException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
+        }
+    }
+
+    /** Calibration rows per dimension below which the warning is given. */
+    static final int MIN_ROWS_PER_DIMENSION = 3;
+
+    /**
+     * Warns when the calibration split has fewer than {@link #MIN_ROWS_PER_DIMENSION} rows per dimension of the
+     * widest layer: the ridge fits then nearly interpolate (fit loss ~ 0), so the score ranks mostly by isotropy.
+     */
+    private void warnIfUnderdetermined(PrintWriter err, SelectionResult result, LayeredEmbeddings stack) {
+        Object rows = result.provenance().details().get("calibrationRows");
+        int widest = 0;
+        for (int w : stack.widths()) {
+            widest = Math.max(widest, w);
+        }
+        if (rows instanceof Number r && r.intValue() < MIN_ROWS_PER_DIMENSION * widest) {
+            err.printf(Locale.ROOT, "loes: warning: the calibration split has %d rows for layers up to width %d (fewer "
+                    + "than %d per dimension): the ridge fits nearly interpolate and the scores rank mostly by "
+                    + "isotropy; --calibration-fraction (now %s) uses more rows%n", r.intValue(), widest,
+                    MIN_ROWS_PER_DIMENSION, calibrationFraction);
         }
     }
 

@@ -172,6 +172,18 @@ final class TrainCommand implements Runnable {
                 throw new BadInputException((val != null && ex.getMessage().contains("embeddings") ? "" : "--embeddings: ")
                         + ex.getMessage(), ex);
             }
+            if (t == Task.CLASSIFICATION && valY != null) {
+                int[] counts = valY.classCounts();
+                int fewest = Integer.MAX_VALUE;
+                for (int c : counts) {
+                    fewest = Math.min(fewest, c);
+                }
+                if (fewest < MIN_VALIDATION_ROWS_PER_CLASS) {
+                    err.printf(Locale.ROOT, "loes: warning: the validation set has only %d row(s) of some class (fewer "
+                            + "than %d): the best epoch is chosen on noise; a larger --val-fraction or "
+                            + "--val-embeddings helps%n", fewest, MIN_VALIDATION_ROWS_PER_CLASS);
+                }
+            }
             Map<String, Object> digests = new LinkedHashMap<>(train.digests());
             if (layerChoice.selection != null) {
                 digests.put("selection", Digests.describe(layerChoice.selection));
@@ -203,6 +215,10 @@ final class TrainCommand implements Runnable {
                         : "; no epoch completed, nothing was written"));
             }
             EpochReport best = r.epochs().get(r.bestEpoch() - 1);
+            if (r.bestEpoch() == r.epochs().size() && r.epochs().size() == config.epochs() && valE != null) {
+                err.printf(Locale.ROOT, "loes: warning: the best validation epoch was the last one (%d): training may not "
+                        + "have converged; --epochs %d trains longer%n", r.bestEpoch(), 2 * config.epochs());
+            }
             stdout.printf(Locale.ROOT, "saved %s: layers %s (hidden-state indices), best epoch %d of %d%s, %d steps in %.1f s%n",
                     out, Arrays.toString(layers), r.bestEpoch(), r.epochs().size(),
                     Double.isNaN(best.validationMetric()) ? ""
@@ -213,6 +229,9 @@ final class TrainCommand implements Runnable {
             throw new BadInputException("--out: cannot write " + out + ": " + e.getMessage(), e);
         }
     }
+
+    /** Validation rows per class below which train warns that the best epoch is chosen on noise. */
+    static final int MIN_VALIDATION_ROWS_PER_CLASS = 5;
 
     /** Every layer must be a hidden state the embeddings hold. */
     private static void checkLayers(int[] layers, LayeredEmbeddings e) {

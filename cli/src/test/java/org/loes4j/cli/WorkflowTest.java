@@ -225,4 +225,22 @@ class WorkflowTest {
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
+
+    @Test
+    void carefulUsersAreWarned() throws IOException {
+        Path labels = dir.resolve("labels.txt");
+        Path layers = mixedWidthDirectory(labels);
+        Result few = run("select", "--embeddings", layers.toString(), "--labels", labels.toString(), "--k", "2");
+        assertEquals(0, few.code(), few.err());
+        assertTrue(few.err().contains("loes: warning: the calibration split has 48 rows for layers up to width 20"),
+                few.err());
+        Result enough = run("select", "--embeddings", layers.toString(), "--labels", labels.toString(), "--k", "2",
+                "--calibration-fraction", "1.0");
+        assertTrue(!enough.err().contains("calibration split has"), enough.err());
+
+        Result t = run("train", "--embeddings", layers.toString(), "--labels", labels.toString(), "--layers", "1",
+                "--epochs", "2", "--val-fraction", "0.05", "--quiet", "--out", dir.resolve("m.safetensors").toString());
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.err().contains("fewer than 5"), "12 validation rows over 3 classes: " + t.err());
+    }
 }
