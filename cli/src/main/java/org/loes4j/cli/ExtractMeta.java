@@ -21,8 +21,10 @@ import org.loes4j.linalg.io.Json;
  * @param pooling     pooling id ({@code cls}, {@code mean}), or null
  * @param labelNames  class names by label id when extract coded string labels, else empty
  * @param layerNames  hidden-state names, by index, or empty
+ * @param inputFile   the input file extract read, or null
  */
-record ExtractMeta(Path file, String model, String pooling, List<String> labelNames, List<String> layerNames) {
+record ExtractMeta(Path file, String model, String pooling, List<String> labelNames, List<String> layerNames,
+                   String inputFile) {
     /** The numbering every command uses and records. */
     static final String NUMBERING = "hidden-state index (0 = embedding output; the paper's layer k = hidden state k + 1)";
 
@@ -56,11 +58,13 @@ record ExtractMeta(Path file, String model, String pooling, List<String> labelNa
         if (m.get("input") instanceof Map<?, ?> in && in.get("labelClasses") instanceof List<?> l) {
             labels = strings(l);
         }
+        String inputFile = m.get("input") instanceof Map<?, ?> in && in.get("file") != null ? in.get("file").toString()
+                : null;
         List<String> names = List.of();
         if (m.get("layers") instanceof Map<?, ?> lm && lm.get("names") instanceof List<?> l) {
             names = strings(l);
         }
-        return Optional.of(new ExtractMeta(file, model, pooling, labels, names));
+        return Optional.of(new ExtractMeta(file, model, pooling, labels, names, inputFile));
     }
 
     private static List<String> strings(List<?> l) {
