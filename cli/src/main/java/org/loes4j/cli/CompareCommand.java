@@ -24,6 +24,8 @@ import org.loes4j.training.Probe;
 import org.loes4j.training.Trainer;
 import org.loes4j.training.TrainingConfig;
 import org.loes4j.training.TrainingResult;
+import org.loes4j.training.metrics.MeanInterval;
+import org.loes4j.training.metrics.OneWayAnova;
 import org.loes4j.training.metrics.PairedTTest;
 import org.loes4j.training.model.Architecture;
 
@@ -106,11 +108,19 @@ final class CompareCommand implements Runnable {
             description = "Epochs of each per-layer probe of greedy-probe, 1 or 5 in the paper (default: ${DEFAULT-VALUE}).")
     int greedyEpochs;
 
-    @Option(names = "--out", defaultValue = "compare", paramLabel = "PREFIX", description = "Writes PREFIX.csv and PREFIX.json (default: ${DEFAULT-VALUE}, in the working directory).")
+    @Option(names = "--out", paramLabel = "PREFIX",
+            description = "Also write PREFIX.csv (one row per run) and PREFIX.json (summary, ANOVA, provenance) "
+                    + "(default: none; nothing is written, the table goes to stdout).")
     String out;
 
+    @Option(names = "--baseline", defaultValue = "last", paramLabel = "METHOD",
+            description = "The method every other one is tested against (paired t-test, effect size); one of "
+                    + "--methods (default: ${DEFAULT-VALUE}).")
+    String baseline;
+
+    /** One trained and scored run; {@code macroF1} is NaN for regression. */
     private record Run(String method, long seed, int[] layers, double selectionSeconds, double trainSeconds,
-                       double metric) {
+                       double metric, double macroF1) {
     }
 
     @Override
@@ -136,8 +146,11 @@ final class CompareCommand implements Runnable {
         if (new java.util.HashSet<>(methods).size() != methods.size()) {
             throw new BadInputException("--methods: " + methods + " names a method twice");
         }
-        Path csv = Path.of(out + ".csv");
-        Path json = Path.of(out + ".json");
+        if (!methods.contains(baseline)) {
+            throw new BadInputException("--baseline: '" + baseline + "' is not one of --methods " + methods);
+        }
+        Path csv = out == null ? null : Path.of(out + ".csv");
+        Path json = out == null ? null : Path.of(out + ".json");
         Task t = CommandInputs.task("--task", task, false);
         if (seeds < 3) {
             spec.commandLine().getErr().println("loes: warning: --seeds " + seeds + ": the paired t-test needs at "
@@ -212,10 +225,16 @@ final class CompareCommand implements Runnable {
                     }
                     double trainSeconds = (System.nanoTime() - t1) / 1e9;
                     Probe probe = r.probe().get();
-                    double metric = t == Task.CLASSIFICATION
-                            ? probe.evaluateClassification(testE, testY).accuracy()
-                            : probe.evaluateRegression(testE, testY).rmse();
-                    runs.add(new Run(m, runSeed, layers, selectionSeconds, trainSeconds, metric));
+                    double metric;
+                    double macroF1 = Double.NaN;
+                    if (t == Task.CLASSIFICATION) {
+                        var cm = probe.evaluateClassification(testE, testY);
+                        metric = cm.accuracy();
+                        macroF1 = cm.macroF1();
+                    } else {
+                        metric = probe.evaluateRegression(testE, testY).rmse();
+                    }
+                    runs.add(new Run(m, runSeed, layers, selectionSeconds, trainSeconds, metric, macroF1));
                     err.printf(Locale.ROOT, "compare: %-12s seed %d  %s %.4f  layers %s%n", m, runSeed,
                             t == Task.CLASSIFICATION ? "accuracy" : "rmse", metric, Arrays.toString(layers));
                     err.flush();
@@ -224,7 +243,13 @@ final class CompareCommand implements Runnable {
             String metricName = t == Task.CLASSIFICATION ? "accuracy" : "rmse";
             List<Map<String, Object>> summary = summary(runs, metricName);
             printTable(stdout, summary, metricName);
-            AtomicFile.writeString(csv, csv(runs, metricName));
+            Map<String, Object> anova = anova(runs, metricName);
+            stdout.printf(Locale.ROOT, "one-way ANOVA of %s across %d methods: F(%s, %s) = %s, p = %s, eta^2 = %s%n",
+                    metricName, methods.size(), anova.get("dfBetween"), anova.get("dfWithin"), fmt(anova.get("f")),
+                    fmt(anova.get("p")), fmt(anova.get("etaSquared")));
+            if (csv != null) {
+                AtomicFile.writeString(csv, csv(runs, metricName));
+            }
             Map<String, Object> doc = new LinkedHashMap<>();
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("k", k);
@@ -241,6 +266,7 @@ final class CompareCommand implements Runnable {
             doc.put("provenance", Provenance.builder("compare", null).seed(seed).hyperParameters(settings)
                     .inputs(digests(train, test)).detail("layerNumbering", ExtractMeta.NUMBERING).build().toMap());
             doc.put("summary", summary);
+            doc.put("anova", anova(runs, metricName));
             List<Object> rs = new ArrayList<>();
             for (Run r : runs) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -253,8 +279,10 @@ final class CompareCommand implements Runnable {
                 rs.add(m);
             }
             doc.put("runs", rs);
-            AtomicFile.writeString(json, Json.writePretty(doc));
-            stdout.printf("wrote %s and %s%n", csv, json);
+            if (json != null) {
+                AtomicFile.writeString(json, Json.writePretty(doc));
+                stdout.printf("wrote %s and %s%n", csv, json);
+            }
             stdout.flush();
         } catch (IOException ex) {
             throw new BadInputException("--out: cannot write " + csv + " / " + json + ": " + ex.getMessage(), ex);
@@ -300,38 +328,46 @@ final class CompareCommand implements Runnable {
         return out;
     }
 
-    private List<Map<String, Object>> summary(List<Run> runs, String metricName) {
-        Map<String, double[]> byMethod = new LinkedHashMap<>();
-        for (String m : methods) {
-            double[] v = new double[seeds];
-            int i = 0;
-            for (Run r : runs) {
-                if (r.method().equals(m)) {
-                    v[i++] = r.metric();
-                }
+    /** Metric values of {@code method}, by seed (in run order). */
+    private double[] values(List<Run> runs, String method, boolean macroF1) {
+        double[] v = new double[seeds];
+        int i = 0;
+        for (Run r : runs) {
+            if (r.method().equals(method)) {
+                v[i++] = macroF1 ? r.macroF1() : r.metric();
             }
-            byMethod.put(m, v);
         }
-        double[] last = byMethod.get("last");
+        return v;
+    }
+
+    /**
+     * Per method: the metric's mean, sample sd and 95% t interval over seeds; macro-F1's mean and sd
+     * (classification); against --baseline the paired t-test and Cohen's d_z of the paired differences.
+     */
+    private List<Map<String, Object>> summary(List<Run> runs, String metricName) {
+        double[] base = values(runs, baseline, false);
         List<Map<String, Object>> out = new ArrayList<>();
         for (String m : methods) {
-            double[] v = byMethod.get(m);
-            double mean = 0;
-            for (double x : v) {
-                mean += x / v.length;
-            }
-            double ss = 0;
-            for (double x : v) {
-                ss += (x - mean) * (x - mean);
-            }
+            double[] v = values(runs, m, false);
+            MeanInterval ci = MeanInterval.of95(v);
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("method", m);
-            e.put(metricName + "Mean", mean);
-            e.put(metricName + "Std", v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0.0);
-            if (last != null && !m.equals("last")) {
-                PairedTTest tt = PairedTTest.of(v, last);
-                e.put("tVsLast", Double.isFinite(tt.t()) ? tt.t() : null);
-                e.put("pVsLast", Double.isFinite(tt.pValue()) ? tt.pValue() : null);
+            e.put(metricName + "Mean", ci.mean());
+            e.put(metricName + "Std", ci.sd());
+            e.put(metricName + "Ci95", Double.isFinite(ci.lower()) ? List.of(ci.lower(), ci.upper()) : null);
+            double[] f1 = values(runs, m, true);
+            if (!Double.isNaN(f1[0])) {
+                MeanInterval f = MeanInterval.of95(f1);
+                e.put("macroF1Mean", f.mean());
+                e.put("macroF1Std", f.sd());
+            }
+            if (!m.equals(baseline)) {
+                PairedTTest tt = PairedTTest.of(v, base);
+                double d = MeanInterval.pairedEffectSize(v, base);
+                e.put("baseline", baseline);
+                e.put("tVsBaseline", Double.isFinite(tt.t()) ? tt.t() : null);
+                e.put("pVsBaseline", Double.isFinite(tt.pValue()) ? tt.pValue() : null);
+                e.put("effectSizeVsBaseline", Double.isFinite(d) ? d : null);
             }
             double sel = 0;
             List<Object> layers = new ArrayList<>();
@@ -348,20 +384,46 @@ final class CompareCommand implements Runnable {
         return out;
     }
 
-    private static void printTable(PrintWriter o, List<Map<String, Object>> summary, String metricName) {
-        o.printf(Locale.ROOT, "%-14s %-20s %-10s %-10s %s%n", "method", metricName + " (mean +- std)", "p vs last",
-                "select s", "layers (first seed)");
+    /** One-way ANOVA of the metric across methods, each method's seeds one group. */
+    private Map<String, Object> anova(List<Run> runs, String metricName) {
+        double[][] groups = new double[methods.size()][];
+        for (int i = 0; i < groups.length; i++) {
+            groups[i] = values(runs, methods.get(i), false);
+        }
+        OneWayAnova a = OneWayAnova.of(groups);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("metric", metricName);
+        m.put("f", Double.isFinite(a.f()) ? a.f() : null);
+        m.put("dfBetween", a.dfBetween());
+        m.put("dfWithin", a.dfWithin());
+        m.put("p", Double.isFinite(a.pValue()) ? a.pValue() : null);
+        m.put("etaSquared", Double.isFinite(a.etaSquared()) ? a.etaSquared() : null);
+        return m;
+    }
+
+    private static String fmt(Object v) {
+        return v instanceof Double d ? String.format(Locale.ROOT, "%.3g", d) : "-";
+    }
+
+    private void printTable(PrintWriter o, List<Map<String, Object>> summary, String metricName) {
+        boolean f1 = summary.getFirst().containsKey("macroF1Mean");
+        o.printf(Locale.ROOT, "%-14s %-18s %-17s %-9s %-9s %-9s %s%n", "method", metricName + " mean +- std",
+                "95% CI", f1 ? "macro-F1" : "", "p vs " + baseline, "d_z", "layers (first seed)");
         for (Map<String, Object> e : summary) {
-            Object p = e.get("pVsLast");
+            List<?> ci = (List<?>) e.get(metricName + "Ci95");
             List<?> layers = (List<?>) e.get("layersPerSeed");
-            o.printf(Locale.ROOT, "%-14s %.4f +- %-10.4f %-10s %-10.3f %s%n", e.get("method"), e.get(metricName + "Mean"),
-                    e.get(metricName + "Std"), p == null ? "-" : String.format(Locale.ROOT, "%.2g", (Double) p),
-                    (Double) e.get("meanSelectionSeconds"), Arrays.toString((int[]) layers.getFirst()));
+            o.printf(Locale.ROOT, "%-14s %.4f +- %-9.4f %-17s %-9s %-9s %-9s %s%n", e.get("method"),
+                    e.get(metricName + "Mean"), e.get(metricName + "Std"),
+                    ci == null ? "-" : String.format(Locale.ROOT, "[%.4f, %.4f]", (Double) ci.get(0), (Double) ci.get(1)),
+                    f1 ? String.format(Locale.ROOT, "%.4f", (Double) e.get("macroF1Mean")) : "",
+                    fmt(e.get("pVsBaseline")), fmt(e.get("effectSizeVsBaseline")),
+                    Arrays.toString((int[]) layers.getFirst()));
         }
     }
 
     private static String csv(List<Run> runs, String metricName) {
-        StringBuilder sb = new StringBuilder("method,seed,layers,selection_seconds,train_seconds," + metricName + "\n");
+        StringBuilder sb = new StringBuilder("method,seed,layers,selection_seconds,train_seconds," + metricName
+                + ",macro_f1\n");
         for (Run r : runs) {
             StringBuilder layers = new StringBuilder();
             for (int i = 0; i < r.layers().length; i++) {
@@ -369,7 +431,7 @@ final class CompareCommand implements Runnable {
             }
             sb.append(r.method()).append(',').append(r.seed()).append(',').append(layers).append(',')
                     .append(r.selectionSeconds()).append(',').append(r.trainSeconds()).append(',').append(r.metric())
-                    .append('\n');
+                    .append(',').append(Double.isNaN(r.macroF1()) ? "" : Double.toString(r.macroF1())).append('\n');
         }
         return sb.toString();
     }

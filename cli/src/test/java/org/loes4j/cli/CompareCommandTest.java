@@ -95,12 +95,21 @@ class CompareCommandTest {
         double lastAcc = ((Number) last.get("accuracyMean")).doubleValue();
         double loesAcc = ((Number) loes.get("accuracyMean")).doubleValue();
         assertTrue(loesAcc > lastAcc + 0.3, "loes " + loesAcc + " vs last " + lastAcc);
-        assertTrue(((Number) loes.get("pVsLast")).doubleValue() < 0.05, loes.toString());
+        assertTrue(((Number) loes.get("pVsBaseline")).doubleValue() < 0.05, loes.toString());
+        assertTrue(((Number) loes.get("effectSizeVsBaseline")).doubleValue() > 1, loes.toString());
+        List<?> ci = (List<?>) loes.get("accuracyCi95");
+        assertTrue(((Number) ci.get(0)).doubleValue() < loesAcc && loesAcc < ((Number) ci.get(1)).doubleValue(), ci.toString());
+        assertTrue(((Number) loes.get("macroF1Mean")).doubleValue() > 0.5, loes.toString());
+        Map<?, ?> anova = (Map<?, ?>) doc.get("anova");
+        assertEquals(2L, anova.get("dfBetween"));
+        assertEquals(12L, anova.get("dfWithin"));
+        assertTrue(((Number) anova.get("p")).doubleValue() < 0.05, anova.toString());
+        assertTrue(out.toString().contains("one-way ANOVA of accuracy across 3 methods"), out.toString());
         for (Object layers : (List<?>) loes.get("layersPerSeed")) {
             assertEquals(List.of(1L, 2L), ((List<?>) layers).stream().sorted().toList(), "LOES finds layers 1 and 2");
         }
         List<String> csv = Files.readAllLines(Path.of(prefix + ".csv"));
-        assertEquals("method,seed,layers,selection_seconds,train_seconds,accuracy", csv.getFirst());
+        assertEquals("method,seed,layers,selection_seconds,train_seconds,accuracy,macro_f1", csv.getFirst());
         assertEquals(1 + 3 * 5, csv.size());
         assertTrue(((Map<?, ?>) doc.get("provenance")).containsKey("jdk"));
     }
