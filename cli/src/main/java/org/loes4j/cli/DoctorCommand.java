@@ -2,8 +2,10 @@ package org.loes4j.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
+import org.loes4j.linalg.BackendSelfCheck;
 import org.loes4j.linalg.Backends;
 import org.loes4j.linalg.LibraryInfo;
 import org.loes4j.linalg.Linalg;
@@ -21,9 +23,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code loes doctor}: what this machine and JVM give loes4j, and which backend computes. */
+/**
+ * {@code loes doctor}: what this machine and JVM give loes4j, and which backend computes. Every available
+ * native backend is self-checked against the scalar reference here, chosen or not.
+ */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = "Report the JDK, CPU features, threads and every backend with its availability.")
+        description = "Report the JDK, CPU features, threads and every backend with its availability and self-check.")
 final class DoctorCommand implements Runnable {
     private static final List<Class<? extends Kernel>> KERNELS = List.of(GemmKernel.class, GramKernel.class,
             CholeskyKernel.class, EigenKernel.class, VectorKernel.class);
@@ -58,6 +63,9 @@ final class DoctorCommand implements Runnable {
             if (!be.name().equals("vector") && !be.details().isEmpty()) {
                 out.printf("  %-8s %-13s %s%n", "", "", be.details());
             }
+            BackendSelfCheck check = b.selfCheck(be);
+            out.printf("  %-8s %-13s self-check %s%s%n", "", "", check.summary(),
+                    check.status() == BackendSelfCheck.Status.NOT_RUN ? "" : String.format(Locale.ROOT, " (%.1f ms)", check.millis()));
         }
         out.printf("chosen: %s (%s)%n", b.chosen().name(), b.why());
         out.println("kernels:");

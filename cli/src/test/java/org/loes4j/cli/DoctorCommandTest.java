@@ -38,6 +38,29 @@ class DoctorCommandTest {
         assertTrue(out.contains("cudart="), "cuda details must say which runtime was found:\n" + out);
     }
 
+    /**
+     * Every backend's start-up self-check: run (and passed) on LibTorch, which is available here although
+     * auto chooses vector; not run on the pure-Java backends nor on an unavailable CUDA.
+     */
+    @Test
+    void doctorShowsTheSelfCheckOfEveryBackend() {
+        String out = run("doctor")[1];
+        assertTrue(out.contains("self-check passed: 5 of 5 checks against the scalar reference"), out);
+        String torch = out.substring(out.indexOf("  torch    "));
+        String torchCheck = torch.lines().filter(l -> l.contains("self-check")).findFirst().orElseThrow();
+        assertTrue(torchCheck.contains("passed: 5 of 5") && torchCheck.matches(".* \\(\\d+\\.\\d ms\\)$"), torchCheck);
+        String vector = out.substring(out.indexOf("  vector   "));
+        assertTrue(vector.lines().skip(1).findFirst().orElseThrow()
+                .contains("self-check not run: pure Java, no native code to check"), out);
+        String scalar = out.substring(out.indexOf("  scalar   "));
+        assertTrue(scalar.contains("self-check not run: pure Java, no native code to check"), out);
+        if (out.contains("  cuda     unavailable")) {
+            String cuda = out.substring(out.indexOf("  cuda     "));
+            assertTrue(cuda.lines().filter(l -> l.contains("self-check")).findFirst().orElseThrow()
+                    .contains("self-check not run: unavailable"), out);
+        }
+    }
+
     @Test
     void unknownOptionIsAUsageErrorWithExitCode2() {
         String[] r = run("doctor", "--no-such-flag");

@@ -40,7 +40,7 @@ public record Provenance(Environment environment, String method, Long seed, Map<
      * @param jdk            runtime version and vendor
      * @param os             OS name, version and architecture
      * @param backend        name of the linalg backend that computed
-     * @param backendDetails that backend's details (vector width, FMA, ...)
+     * @param backendDetails that backend's details (vector width, FMA, ..., and its start-up {@code selfCheck})
      * @param threads        threads of the library executor
      */
     public record Environment(String version, String jdk, String os, String backend, Map<String, String> backendDetails,
@@ -53,7 +53,7 @@ public record Provenance(Environment environment, String method, Long seed, Map<
         public static Environment of(Linalg linalg) {
             Backends b = (linalg == null ? Linalg.get() : linalg).backends();
             return new Environment(LibraryInfo.version(), LibraryInfo.jdk(), LibraryInfo.os(), b.chosen().name(),
-                    b.chosen().details(), LinalgExecutor.threads());
+                    b.chosenDetails(), LinalgExecutor.threads());
         }
     }
 

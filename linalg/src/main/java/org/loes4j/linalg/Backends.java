@@ -20,6 +20,16 @@ import org.loes4j.linalg.spi.Kernel;
  * backend first, then every other available backend by descending priority. The choice is made once per
  * process from {@code -Dloes4j.backend=auto|NAME} (the CLI's {@code --backend}); {@code auto} takes the
  * available backend of highest priority. The choice is announced in one INFO log line.
+ *
+ * <p><b>Self-check of native backends.</b> Before a backend that {@linkplain Backend#runsNativeCode() runs
+ * native code} is chosen, its GEMM and Cholesky kernels are compared with the scalar reference on tiny seeded
+ * inputs ({@link BackendSelfCheck}). With {@code auto}, a backend that disagrees or throws is passed over
+ * for the next available one, with a WARNING naming the backend, the check and the error. A backend named
+ * explicitly is checked too and a failure is a loud WARNING, but the choice is honoured: the user asked for
+ * it (to debug it, or to compare), and {@code auto} is one flag away. A native backend further down the
+ * chain is checked before it serves a kernel the chosen one lacks, and skipped if it fails. The vector and
+ * scalar backends are never checked (pure Java, the same code the reference is). The result is in
+ * {@link #selfCheck()}, in the INFO line, in {@link #chosenDetails()} (provenance) and in {@code loes doctor}.
  */
 public final class Backends {
     /** System property naming the backend; {@code auto} (default) picks by availability and priority. */
@@ -36,6 +46,8 @@ public final class Backends {
     private final String why;
     private final Map<Class<?>, Object> kernels = new ConcurrentHashMap<>();
     private final Map<Class<?>, String> kernelOwners = new ConcurrentHashMap<>();
+    /** Self-check results by backend name: those run while choosing, and those asked for since. */
+    private final Map<String, BackendSelfCheck> selfChecks = new ConcurrentHashMap<>();
 
     /**
      * Probes only what the choice needs: with {@code auto} the backends in priority order up to the first
@@ -44,12 +56,17 @@ public final class Backends {
      * not load LibTorch (about 0.3 s of dlopen) just to list it as a fallback it never uses.
      */
     private Backends(List<Backend> all, String requested) {
-        this.all = List.copyOf(all); // from discover(): already by descending priority
+        this.all = List.copyOf(all); // already by descending priority
         this.requested = requested;
         Backend pick = null;
         if (requested.equals("auto")) {
+            List<Backend> failed = new ArrayList<>();
             for (Backend b : this.all) {
                 if (b.availability().available()) {
+                    if (b.runsNativeCode() && selfCheck(b).failed()) {
+                        failed.add(b);
+                        continue;
+                    }
                     pick = b;
                     break;
                 }
@@ -57,7 +74,14 @@ public final class Backends {
             if (pick == null) {
                 throw new IllegalStateException("no linalg backend is available: " + describe(this.all));
             }
-            why = "auto: highest-priority available backend";
+            String passedOver = "";
+            for (Backend b : failed) {
+                LOG.log(Level.WARNING, "loes4j: backend '" + b.name() + "' is available but FAILED its start-up "
+                        + "self-check, so auto does not use it and falls back to '" + pick.name() + "': "
+                        + selfChecks.get(b.name()).detail());
+                passedOver += (passedOver.isEmpty() ? "; passed over after a failed self-check: " : ", ") + b.name();
+            }
+            why = "auto: highest-priority available backend" + passedOver;
         } else {
             for (Backend b : this.all) {
                 if (b.name().equals(requested)) {
@@ -73,6 +97,12 @@ public final class Backends {
                         + "' is not available: " + pick.availability().reason());
             }
             why = "requested with -D" + BACKEND_PROPERTY + "=" + requested;
+            if (pick.runsNativeCode() && selfCheck(pick).failed()) {
+                LOG.log(Level.WARNING, "loes4j: backend '" + pick.name() + "' FAILED its start-up self-check and "
+                        + "its results may be WRONG; it is used anyway because it was requested with -D"
+                        + BACKEND_PROPERTY + "=" + requested + " (--backend " + requested + "); use auto to fall "
+                        + "back to the CPU path. The failed check: " + selfChecks.get(pick.name()).detail());
+            }
         }
         this.chosen = pick;
     }
@@ -117,9 +147,16 @@ public final class Backends {
         return new Backends(discover(), name.toLowerCase(Locale.ROOT));
     }
 
-    private void announce() {
+    /** A chain over the given backends instead of the discovered ones (tests register fakes this way). */
+    static Backends of(String name, List<Backend> backends) {
+        List<Backend> sorted = new ArrayList<>(backends);
+        sorted.sort(Comparator.comparingInt(Backend::priority).reversed());
+        return new Backends(sorted, name.toLowerCase(Locale.ROOT));
+    }
+
+    void announce() {
         Backend c = chosen();
-        Map<String, String> details = new LinkedHashMap<>(c.details());
+        Map<String, String> details = chosenDetails();
         details.put("threads", Integer.toString(LinalgExecutor.threads()));
         // -Dloes4j.quiet=true: library users who log the choice themselves (doctor, provenance) drop the INFO line;
         // the warning about the slow path stays.
@@ -136,6 +173,36 @@ public final class Backends {
     /** The backend kernels are taken from first. */
     public Backend chosen() {
         return chosen;
+    }
+
+    /**
+     * The chosen backend's {@link Backend#details()} plus {@code selfCheck}: its {@link #selfCheck()}
+     * summary. What provenance records as the backend's details. A new mutable map.
+     */
+    public Map<String, String> chosenDetails() {
+        Map<String, String> m = new LinkedHashMap<>(chosen.details());
+        m.put("selfCheck", selfCheck().summary());
+        return m;
+    }
+
+    /** The self-check of the chosen backend: passed, failed (and used because requested), or not run. */
+    public BackendSelfCheck selfCheck() {
+        return selfCheck(chosen);
+    }
+
+    /**
+     * The self-check of {@code backend}, run on first request for this chain and remembered: not run for a
+     * pure-Java or an unavailable backend. {@code loes doctor} asks for every backend, so it checks native
+     * backends that were not chosen too.
+     */
+    public BackendSelfCheck selfCheck(Backend backend) {
+        if (!backend.runsNativeCode()) {
+            return BackendSelfCheck.notRun("pure Java, no native code to check");
+        }
+        if (!backend.availability().available()) {
+            return BackendSelfCheck.notRun("unavailable");
+        }
+        return selfChecks.computeIfAbsent(backend.name(), n -> BackendSelfCheck.run(backend));
     }
 
     /** Why {@link #chosen()} was chosen. */
@@ -185,6 +252,12 @@ public final class Backends {
                 if (b != chosen && b.availability().available()) {
                     candidate = b.kernel(type);
                     owner = b.name();
+                    if (candidate != null && b.runsNativeCode() && selfCheck(b).failed()) {
+                        LOG.log(Level.WARNING, "loes4j: " + type.getSimpleName() + " is not taken from backend '"
+                                + b.name() + "', which FAILED its start-up self-check, but from the next one: "
+                                + selfCheck(b).detail());
+                        candidate = null;
+                    }
                 }
             }
             if (candidate == null) {

@@ -49,7 +49,7 @@ public final class LibraryInfo {
                 + System.getProperty("os.arch");
     }
 
-    /** Version, JDK, OS, backend (with its details) and thread count of this process. */
+    /** Version, JDK, OS, backend (with its details and self-check) and thread count of this process. */
     public static Map<String, String> environment() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("loes4jVersion", version());
@@ -57,7 +57,7 @@ public final class LibraryInfo {
         m.put("os", os());
         Backends b = Linalg.get().backends();
         m.put("backend", b.chosen().name());
-        b.chosen().details().forEach((k, v) -> m.put("backend." + k, v));
+        b.chosenDetails().forEach((k, v) -> m.put("backend." + k, v));
         m.put("threads", Integer.toString(LinalgExecutor.threads()));
         return m;
     }

@@ -39,6 +39,12 @@ public final class ScalarBackend implements Backend {
         return 0;
     }
 
+    /** Pure Java: nothing to cross-check against the reference. */
+    @Override
+    public boolean runsNativeCode() {
+        return false;
+    }
+
     @Override
     public <K extends Kernel> K kernel(Class<K> type) {
         if (type == GemmKernel.class || type == GramKernel.class || type == CholeskyKernel.class

@@ -63,6 +63,12 @@ public final class VectorBackend implements Backend {
         return 100;
     }
 
+    /** Pure Java: nothing to cross-check against the reference. */
+    @Override
+    public boolean runsNativeCode() {
+        return false;
+    }
+
     @Override
     public <K extends Kernel> K kernel(Class<K> type) {
         if (type == EigenKernel.class) {

@@ -29,6 +29,17 @@ public interface Backend {
     int priority();
 
     /**
+     * Whether this backend's kernels run code the JVM cannot vouch for (FFM downcalls into LibTorch, cuBLAS,
+     * a device). Such a backend is cross-checked against the scalar reference before it computes (see
+     * {@code org.loes4j.linalg.BackendSelfCheck}); a pure-Java backend is not, since it is the same Java
+     * the reference is. True unless a backend says otherwise: a backend that forgets to declare itself
+     * costs a few milliseconds of checking, one wrongly trusted could silently corrupt every result.
+     */
+    default boolean runsNativeCode() {
+        return true;
+    }
+
+    /**
      * This backend's implementation of a kernel type, or {@code null} when it lacks it (the chain then
      * asks the next backend). Only called when {@link #availability()} is available.
      */

@@ -78,6 +78,12 @@ public final class CudaBackend implements Backend {
         return 200;
     }
 
+    /** Kernels run in cuBLAS and cuSOLVER on a device, through FFM: cross-checked against the scalar reference before use. */
+    @Override
+    public boolean runsNativeCode() {
+        return true;
+    }
+
     @Override
     public <K extends Kernel> K kernel(Class<K> type) {
         if (type == GemmKernel.class || type == GramKernel.class) {

@@ -43,6 +43,12 @@ public final class TorchBackend implements Backend {
         return 50;
     }
 
+    /** Kernels run in LibTorch through FFM: cross-checked against the scalar reference before use. */
+    @Override
+    public boolean runsNativeCode() {
+        return true;
+    }
+
     @Override
     public <K extends Kernel> K kernel(Class<K> type) {
         if (type == GemmKernel.class || type == GramKernel.class || type == CholeskyKernel.class

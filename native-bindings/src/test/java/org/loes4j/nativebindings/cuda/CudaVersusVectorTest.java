@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.loes4j.linalg.BackendSelfCheck;
 import org.loes4j.linalg.DMatrix;
 import org.loes4j.linalg.FMatrix;
 import org.loes4j.linalg.Linalg;
@@ -39,6 +40,15 @@ class CudaVersusVectorTest {
             cuda = Linalg.using("cuda");
             vector = Linalg.using("vector");
         }
+    }
+
+    /** On a real device the start-up check passes, so {@code auto} keeps choosing CUDA (priority 200). */
+    @Test
+    void theStartUpSelfCheckPassesAndAutoChoosesCuda() {
+        BackendSelfCheck check = cuda.backends().selfCheck();
+        assertEquals(BackendSelfCheck.Status.PASSED, check.status(), check.summary());
+        assertTrue(check.checks() >= 4, check.summary());
+        assertEquals("cuda", Linalg.using("auto").backends().chosen().name());
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.loes4j.linalg.BackendSelfCheck;
 import org.loes4j.linalg.DMatrix;
 import org.loes4j.linalg.FMatrix;
 import org.loes4j.linalg.Linalg;
@@ -94,6 +95,20 @@ class TorchVersusVectorTest {
                 beta, Checks.widen(cf0.toArray()));
         Checks.assertClose("sgemm " + ta + tb, Checks.widen(cft.toArray()), Checks.widen(cfv.toArray()), magf, k,
                 Checks.FLOAT_UNIT);
+    }
+
+    /** The start-up check that guards a native backend passes on LibTorch CPU: all five checks, none skipped. */
+    @Test
+    void theStartUpSelfCheckPasses() {
+        BackendSelfCheck check = torch.backends().selfCheck();
+        assertEquals(BackendSelfCheck.Status.PASSED, check.status(), check.summary());
+        assertEquals(5, check.checks(), check.summary());
+        assertTrue(check.maxRelativeError() <= check.tolerance(), check.summary());
+        assertTrue(torch.backends().chosenDetails().get("selfCheck").startsWith("passed: 5 of 5 checks"),
+                torch.backends().chosenDetails().toString());
+        assertTrue(new TorchBackend().runsNativeCode());
+        assertEquals(BackendSelfCheck.Status.NOT_RUN, vector.backends().selfCheck().status(),
+                "choosing vector must not check (nor load) LibTorch");
     }
 
     @Test
