@@ -5,13 +5,14 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,13 +42,13 @@ import picocli.CommandLine.Spec;
  * staging directory beside DIR; at the end the chunks are assembled into {@code embeddings.npy} (written
  * through a memory mapping) and the finished directory is moved into place, so DIR is either complete or
  * absent. With {@code --resume} the staging directory ({@code .DIR.partial}) survives an interruption
- * and a rerun with the same input, model and settings reuses its finished chunks.
+ * and a rerun with the same input, model (by the SHA-256 of its files) and settings reuses its finished
+ * chunks; {@link ExtractStaging} says how that stays correct after a crash at any point. A run holds an
+ * {@link OutputLock} on DIR from before it looks at DIR's staging until DIR is published.
  */
 @Command(name = "extract", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Encode a text column with a pretrained encoder; write every layer's pooled embeddings.")
 final class ExtractCommand implements Runnable {
-    private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
     @Mixin
     CommonOptions common;
 
@@ -122,16 +123,8 @@ final class ExtractCommand implements Runnable {
             throw new BadInputException("--max-chunks: only meaningful with --resume (the chunks would be discarded)");
         }
         Path target = out.toAbsolutePath().normalize();
-        if (Files.exists(target)) {
-            boolean empty;
-            try (var s = Files.list(target)) {
-                empty = s.findAny().isEmpty();
-            } catch (IOException e) {
-                empty = false;
-            }
-            if (!empty) {
-                throw new BadInputException("--out: " + out + " exists and is not an empty directory");
-            }
+        if (!emptyOrAbsent(target) && !(resume && Files.exists(target.resolve("meta.json")))) {
+            throw new BadInputException("--out: " + out + " exists and is not an empty directory");
         }
         PrintWriter err = spec.commandLine().getErr();
         long t0 = System.nanoTime();
@@ -148,42 +141,84 @@ final class ExtractCommand implements Runnable {
         int d = c.hidden();
         err.printf("loes extract: %d rows, model %s (%d blocks, width %d), pooling %s, max length %d, batch %d%n",
                 n, files.name(), c.layers(), d, pool.id(), maxLength, batch);
+        // The model is identified by its bytes: a same-size replacement of the weights must not pass for them.
+        Map<String, Path> digested = new LinkedHashMap<>();
+        digested.put(ExtractStaging.INPUT_SHA, input);
+        digested.put(ExtractStaging.WEIGHTS_SHA, files.weights());
+        digested.put(ExtractStaging.TOKENIZER_SHA, files.tokenizer());
+        Path config = files.weights().resolveSibling("config.json");
+        if (files.isSafetensors() && Files.isRegularFile(config)) {
+            digested.put(ExtractStaging.CONFIG_SHA, config);
+        }
+        Map<String, String> sha = new LinkedHashMap<>();
+        sha.put(ExtractStaging.INPUT_SHA, data.sha256());
+        for (Map.Entry<String, Path> f : digested.entrySet()) {
+            sha.putIfAbsent(f.getKey(), Digests.sha256(f.getValue()));
+        }
+        Map<String, Object> key = resumeKey(files, sha, pool);
+        String keySha = ExtractStaging.keySha256(key);
 
         Path parent = target.getParent();
         Files.createDirectories(parent);
-        Path staging = resume ? parent.resolve("." + target.getFileName() + ".partial")
-                : Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
+        try (OutputLock lock = OutputLock.acquire("--out", out, target)) {
+            if (!emptyOrAbsent(target)) {
+                if (resume && ExtractStaging.holds(target, keySha, labelColumn)) {
+                    List<String> removed = new ArrayList<>(ExtractStaging.removeLeftovers(target));
+                    Path partial = ExtractStaging.resumeDirectory(target);
+                    if (Files.isDirectory(partial) && sameKeyOrNone(partial, key)) {
+                        ExtractStaging.deleteRecursively(partial);
+                        removed.add(partial.getFileName() + "/");
+                    }
+                    err.printf("loes extract: %s already holds this extraction (same input, model and settings); "
+                            + "nothing to do%s%n", out, removed.isEmpty() ? "" : "; removed " + String.join(", ", removed));
+                    return;
+                }
+                throw new BadInputException("--out: " + out + " exists and is not an empty directory");
+            }
+            List<String> removed = ExtractStaging.removeLeftovers(target);
+            if (!removed.isEmpty()) {
+                err.printf("loes extract: removed what an interrupted run left: %s%n", String.join(", ", removed));
+            }
+            encodeAndPublish(target, data, files, sha, encoder, pool, key, keySha, digested, err, t0);
+        }
+    }
+
+    private void encodeAndPublish(Path target, TextDataset data, ModelFiles files, Map<String, String> sha,
+                                  TextEncoder encoder, Pooling pool, Map<String, Object> key, String keySha,
+                                  Map<String, Path> digested, PrintWriter err, long t0) throws IOException {
+        BertConfig c = encoder.config();
+        int n = data.texts().size();
+        int states = c.hiddenStates();
+        int d = c.hidden();
+        Path staging = resume ? ExtractStaging.resumeDirectory(target)
+                : Files.createTempDirectory(target.getParent(), ExtractStaging.oneOffPrefix(target));
         boolean keepStaging = false;
         try {
-            Files.createDirectories(staging);
-            Map<String, Object> key = resumeKey(data, files, pool);
-            Path state = staging.resolve("state.json");
-            if (Files.exists(state)) {
-                Object previous = Json.parse(Files.readString(state));
-                if (!key.equals(previous)) {
-                    throw new BadInputException("--resume: " + staging + " was made with other settings (" + previous
-                            + "); delete it or drop --resume");
-                }
-            } else {
-                Files.writeString(state, Json.write(key));
+            ExtractStaging st = ExtractStaging.open(staging, key, digested, err);
+            int chunks = (n + chunkRows - 1) / chunkRows;
+            ExtractStaging.Chunk[] finished = new ExtractStaging.Chunk[chunks];
+            int reused = 0;
+            for (int ch = 0; ch < chunks; ch++) {
+                int start = ch * chunkRows;
+                int end = Math.min(n, start + chunkRows);
+                finished[ch] = st.finished(ch, start, end, chunkBytes(start, end, states, d)).orElse(null);
+                reused += finished[ch] != null ? 1 : 0;
+            }
+            if (reused > 0) {
+                err.printf("loes extract: resuming: %d of %d chunks already finished in %s%n", reused, chunks, staging);
             }
             long tokens = 0;
             int truncated = 0;
             int encodedChunks = 0;
-            int chunks = (n + chunkRows - 1) / chunkRows;
             long tEncode = System.nanoTime();
             Progress progress = new Progress(err, n);
             TextEncoder.Options options = new TextEncoder.Options(EnumSet.of(pool), maxLength, batch);
             for (int ch = 0; ch < chunks; ch++) {
                 int start = ch * chunkRows;
                 int end = Math.min(n, start + chunkRows);
-                Path chunkFile = staging.resolve(String.format("chunk-%06d.f32", ch));
-                Path chunkInfo = staging.resolve(String.format("chunk-%06d.json", ch));
-                long bytes = (long) (end - start) * states * d * Float.BYTES;
-                if (Files.exists(chunkInfo) && Files.exists(chunkFile) && Files.size(chunkFile) == bytes) {
-                    Map<String, Object> info = Json.parseObject(Files.readString(chunkInfo));
-                    tokens += (Long) info.get("tokens");
-                    truncated += Math.toIntExact((Long) info.get("truncated"));
+                if (finished[ch] != null) {
+                    tokens += finished[ch].tokens();
+                    truncated += finished[ch].truncated();
                     continue;
                 }
                 if (maxChunks > 0 && encodedChunks == maxChunks) {
@@ -195,21 +230,19 @@ final class ExtractCommand implements Runnable {
                 long before = tokens;
                 TextEncoder.Result r = encoder.encode(data.texts().subList(start, end), options,
                         (done, total, tok) -> progress.update(start + done, before + tok));
-                writeAtomically(chunkFile, r.flat(pool).data());
-                Files.writeString(chunkInfo, Json.write(Map.of("tokens", r.tokens(), "truncated", r.truncated())));
+                st.write(ch, start, end, r.flat(pool).data(), r.tokens(), r.truncated());
                 tokens += r.tokens();
                 truncated += r.truncated();
                 encodedChunks++;
             }
             progress.finish(tokens);
             double seconds = (System.nanoTime() - tEncode) / 1e9;
-            Path result = staging.resolve("result");
-            Files.createDirectories(result);
+            Path result = st.resultDirectory();
             try (NpyWriter emb = Npy.create(result.resolve("embeddings.npy"), NpyDType.FLOAT32, n, states, d)) {
                 MemorySegment dst = emb.data();
                 for (int ch = 0; ch < chunks; ch++) {
-                    try (FileChannel fc = FileChannel.open(staging.resolve(String.format("chunk-%06d.f32", ch)),
-                            StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+                    try (FileChannel fc = FileChannel.open(st.dataFile(ch), StandardOpenOption.READ);
+                         Arena arena = Arena.ofConfined()) {
                         MemorySegment src = fc.map(FileChannel.MapMode.READ_ONLY, 0, fc.size(), arena);
                         MemorySegment.copy(src, 0, dst, (long) ch * chunkRows * states * d * Float.BYTES, src.byteSize());
                     }
@@ -225,9 +258,14 @@ final class ExtractCommand implements Runnable {
                 err.printf("loes extract: %d of %d texts were longer than %d tokens and were truncated%n", truncated, n,
                         maxLength);
             }
-            Files.writeString(result.resolve("meta.json"),
-                    Json.writePretty(meta(data, files, encoder, pool, n, tokens, truncated, seconds, t0)));
-            AtomicFile.publishDirectory(result, target);
+            AtomicFile.writeString(result.resolve("meta.json"),
+                    Json.writePretty(meta(data, files, sha, keySha, encoder, pool, n, tokens, truncated, seconds, t0)));
+            try {
+                AtomicFile.publishDirectory(result, target);
+            } catch (DirectoryNotEmptyException | FileAlreadyExistsException e) {
+                throw new BadInputException("--out: " + out + " was filled by something else while extracting; left "
+                        + "as it is" + (resume ? " (the finished chunks stay in " + staging + ")" : ""), e);
+            }
             err.printf("loes extract: wrote %s (embeddings.npy %d x %d x %d float32%s, meta.json)%n", out, n, states, d,
                     labelColumn != null ? ", labels.npy" : "");
         } catch (IOException | RuntimeException e) {
@@ -235,42 +273,64 @@ final class ExtractCommand implements Runnable {
             throw e;
         } finally {
             if (!keepStaging) {
-                deleteRecursively(staging);
+                ExtractStaging.deleteRecursively(staging);
             }
         }
     }
 
-    /** What a resumed run must share with the interrupted one for its chunks to be reusable. */
-    private Map<String, Object> resumeKey(TextDataset data, ModelFiles files, Pooling pool) throws IOException {
+    private static long chunkBytes(int start, int end, int states, int d) {
+        return (long) (end - start) * states * d * Float.BYTES;
+    }
+
+    private static boolean emptyOrAbsent(Path dir) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return true;
+        }
+        try (var s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** True when {@code partial} has no state.json (a removal was cut short) or one for {@code key}. */
+    private static boolean sameKeyOrNone(Path partial, Map<String, Object> key) {
+        Path state = partial.resolve(ExtractStaging.STATE);
+        if (!Files.exists(state)) {
+            return true;
+        }
+        try {
+            return key.equals(Json.parse(Files.readString(state)));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * What a resumed run must share with the interrupted one for its chunks to be reusable: the digests of
+     * the input and of the model's files (never their paths or sizes), and every setting a chunk's floats
+     * depend on. {@code --batch} is left out on purpose: a resumed run may use another batch size.
+     */
+    private Map<String, Object> resumeKey(ModelFiles files, Map<String, String> sha, Pooling pool) {
         Map<String, Object> k = new LinkedHashMap<>();
-        k.put("inputSha256", data.sha256());
+        k.put("format", "loes4j-extract-state/2");
+        k.put(ExtractStaging.INPUT_SHA, sha.get(ExtractStaging.INPUT_SHA));
         k.put("textColumn", textColumn);
         k.put("model", files.name());
-        k.put("weights", files.weights().toAbsolutePath().toString());
-        k.put("weightsBytes", Files.size(files.weights()));
+        for (String f : List.of(ExtractStaging.WEIGHTS_SHA, ExtractStaging.TOKENIZER_SHA, ExtractStaging.CONFIG_SHA)) {
+            if (sha.containsKey(f)) {
+                k.put(f, sha.get(f));
+            }
+        }
         k.put("pooling", pool.id());
         k.put("maxLength", (long) maxLength);
         k.put("chunkRows", (long) chunkRows);
         return k;
     }
 
-    /** Writes floats little-endian to {@code file} through a temporary file and an atomic move. */
-    private static void writeAtomically(Path file, float[] values) throws IOException {
-        long bytes = (long) values.length * Float.BYTES;
-        AtomicFile.write(file, tmp -> {
-            try (FileChannel fc = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                 Arena arena = Arena.ofConfined()) {
-                if (bytes > 0) {
-                    MemorySegment dst = fc.map(FileChannel.MapMode.READ_WRITE, 0, bytes, arena);
-                    MemorySegment.copy(values, 0, dst, FLOAT_LE, 0, values.length);
-                    dst.force();
-                }
-            }
-        });
-    }
-
-    private Map<String, Object> meta(TextDataset data, ModelFiles files, TextEncoder encoder, Pooling pool, int n,
-                                     long tokens, int truncated, double seconds, long t0) throws IOException {
+    private Map<String, Object> meta(TextDataset data, ModelFiles files, Map<String, String> sha, String keySha,
+                                     TextEncoder encoder, Pooling pool, int n, long tokens, int truncated,
+                                     double seconds, long t0) {
         BertConfig c = encoder.config();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", "loes4j-embeddings/1");
@@ -280,9 +340,9 @@ final class ExtractCommand implements Runnable {
         model.put("name", files.name());
         files.known().ifPresent(k -> model.put("maven", k.coordinates()));
         model.put("weights", files.weights().toString());
-        model.put("weightsSha256", Digests.sha256(files.weights()));
+        model.put("weightsSha256", sha.get(ExtractStaging.WEIGHTS_SHA));
         model.put("tokenizer", files.tokenizer().toString());
-        model.put("tokenizerSha256", Digests.sha256(files.tokenizer()));
+        model.put("tokenizerSha256", sha.get(ExtractStaging.TOKENIZER_SHA));
         model.put("architecture", "bert");
         model.put("layers", c.layers());
         model.put("hidden", c.hidden());
@@ -324,23 +384,14 @@ final class ExtractCommand implements Runnable {
         }
         m.put("input", in);
         m.put("batch", batch);
+        m.put("chunkRows", chunkRows);
+        m.put("resumeKeySha256", keySha);
         m.put("tokens", tokens);
         m.put("encodeSeconds", seconds);
         m.put("tokensPerSecond", seconds > 0 ? tokens / seconds : 0.0);
         m.put("totalSeconds", (System.nanoTime() - t0) / 1e9);
         m.put("provenance", LibraryInfo.environment());
         return m;
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     /** A one-line progress display on stderr: rows, tokens/s, ETA; redrawn at most twice a second. */

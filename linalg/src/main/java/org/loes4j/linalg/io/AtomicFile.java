@@ -1,11 +1,13 @@
 package org.loes4j.linalg.io;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
@@ -13,6 +15,12 @@ import java.nio.file.attribute.PosixFilePermissions;
  * directory (same file system, so the final rename is atomic), which is then moved over the target. A
  * reader never sees a half-written result, and a failed or interrupted write leaves the previous target
  * untouched and no temporary file behind.
+ *
+ * <p>Durability: {@link #publish} forces the temporary file's contents to the storage device (fsync) before
+ * the rename, and forces the directory after it, so that after a crash or power loss the target is either the
+ * old file or the complete new one, never an empty or torn file under the final name (file systems that
+ * delay data writes past a rename, such as ext4 with {@code data=writeback} or XFS, would otherwise allow
+ * that). Forcing a directory is not possible everywhere (Windows cannot open one); there it is skipped.
  *
  * <p>Temporary files are created owner-only (0600, {@link Files#createTempFile}); the published file gets
  * the usual 0644 where the file system has POSIX permissions. Where the file system refuses an atomic move
@@ -72,7 +80,8 @@ public final class AtomicFile {
 
     /**
      * Moves the finished file {@code temp} over {@code target} (replacing it), atomically (an error where the
-     * file system cannot), after giving it ordinary output permissions (0644 on POSIX file systems).
+     * file system cannot), after giving it ordinary output permissions (0644 on POSIX file systems). The
+     * contents of {@code temp} are forced to the device before the move, and the directory after it.
      */
     public static void publish(Path temp, Path target) throws IOException {
         if (temp == null || target == null) {
@@ -82,18 +91,44 @@ public final class AtomicFile {
         if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
         }
+        try (FileChannel fc = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            fc.force(true);
+        }
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException(target + ": the file system cannot rename atomically; refusing to write the "
                     + "output non-atomically (choose an output path on a local file system)", e);
         }
+        forceDirectory(target.toAbsolutePath().getParent());
+    }
+
+    /**
+     * Forces {@code dir}'s entries (a rename or a new file in it) to the storage device, where the platform
+     * can open a directory for that (Linux, macOS); elsewhere it does nothing. Files published through this
+     * class need no further call: {@link #publish} and {@link #publishDirectory} force their directory.
+     */
+    public static void forceDirectory(Path dir) throws IOException {
+        if (dir == null) {
+            throw new IllegalArgumentException("dir: null");
+        }
+        FileChannel fc;
+        try {
+            fc = FileChannel.open(dir, StandardOpenOption.READ);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Windows cannot open a directory as a file; its file systems make a rename durable themselves.
+            return;
+        }
+        try (fc) {
+            fc.force(true);
+        }
     }
 
     /**
      * Moves the finished directory {@code staging} to {@code target}, atomically (an error where the file
      * system cannot). An existing {@code target} must be an empty directory (it is replaced); a non-empty one is
-     * never overwritten ({@link java.nio.file.DirectoryNotEmptyException}).
+     * never overwritten ({@link java.nio.file.DirectoryNotEmptyException}). The files inside {@code staging}
+     * must already be durable (written through {@link #publish}); the move itself is forced to the device.
      */
     public static void publishDirectory(Path staging, Path target) throws IOException {
         if (staging == null || target == null) {
@@ -109,5 +144,6 @@ public final class AtomicFile {
             throw new IOException(target + ": the file system cannot rename atomically; refusing to publish the "
                     + "output directory non-atomically (choose an output path on a local file system)", e);
         }
+        forceDirectory(target.toAbsolutePath().getParent());
     }
 }

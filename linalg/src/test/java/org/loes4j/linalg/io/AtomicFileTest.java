@@ -72,6 +72,23 @@ class AtomicFileTest {
         assertEquals("{}", Files.readString(target.resolve("meta.json")));
     }
 
+    /**
+     * Whether bytes reach the device cannot be observed from a test (a crash test kills processes, which keeps
+     * the page cache); what can: the fsync of the file and of its directory work on this platform (or are
+     * skipped where a directory cannot be opened) and leave exactly the published file.
+     */
+    @Test
+    void publishingForcesTheFileAndItsDirectory() throws IOException {
+        Path target = dir.resolve("forced.bin");
+        Path temp = AtomicFile.temporaryBeside(target);
+        Files.write(temp, new byte[] {1, 2, 3});
+        AtomicFile.publish(temp, target);
+        assertEquals(3, Files.size(target));
+        AtomicFile.forceDirectory(dir);
+        assertEquals(List.of("forced.bin"), names(dir));
+        assertThrows(IllegalArgumentException.class, () -> AtomicFile.forceDirectory(null));
+    }
+
     @Test
     void nullArgumentsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> AtomicFile.write(dir.resolve("x"), null));
