@@ -68,8 +68,8 @@ final class SynthCommand implements Runnable {
             w.printf("wrote %s (%d, %d, %d) float32 and %s (%d,) int64; class signal peaks at layer %d "
                     + "(layers are numbered 0..L-1)%n", e, n, layers,
                     dim, l, n, Math.round(0.45 * (layers - 1)));
-        } catch (IOException e) {
-            throw new BadInputException("synth: cannot write to " + out + ": " + e.getMessage(), e);
+        } catch (IOException ex) {
+            throw new BadInputException("synth: cannot write to " + out + ": " + ex.getMessage(), ex);
         }
     }
 }
