@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Find which layers of an encoder carry a task, and train probes on them.",
         subcommands = {DoctorCommand.class, DemoCommand.class, ExtractCommand.class, SelectCommand.class,
+                ProbeCommand.class,
                 SynthCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
                 CompareCommand.class, SplitCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

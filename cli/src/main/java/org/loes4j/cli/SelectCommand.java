@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
 
 import org.loes4j.data.Labels;
 import org.loes4j.data.LayeredEmbeddings;
@@ -238,42 +237,7 @@ final class SelectCommand implements Runnable {
 
     /** Parses {@code 0-11}, {@code 1,3,5-7}; null means every layer. Result ascending, without repeats. */
     static int[] parseLayers(String spec, int count) {
-        if (spec == null) {
-            int[] all = new int[count];
-            for (int i = 0; i < count; i++) {
-                all[i] = i;
-            }
-            return all;
-        }
-        TreeSet<Integer> set = new TreeSet<>();
-        for (String part : spec.split(",")) {
-            String p = part.strip();
-            int dash = p.indexOf('-', 1);
-            int from;
-            int to;
-            try {
-                if (dash > 0) {
-                    from = Integer.parseInt(p.substring(0, dash).strip());
-                    to = Integer.parseInt(p.substring(dash + 1).strip());
-                } else {
-                    from = Integer.parseInt(p);
-                    to = from;
-                }
-            } catch (NumberFormatException e) {
-                throw new BadInputException("--layers: '" + p + "' is not a layer or a range a-b");
-            }
-            if (from > to) {
-                throw new BadInputException("--layers: range '" + p + "' is empty");
-            }
-            for (int l = from; l <= to; l++) {
-                if (l < 0 || l >= count) {
-                    throw new BadInputException("--layers: layer " + l + " does not exist (the embeddings have "
-                            + count + " layers, 0-" + (count - 1) + ")");
-                }
-                set.add(l);
-            }
-        }
-        return set.stream().mapToInt(Integer::intValue).toArray();
+        return LayerSpecs.parse("--layers", spec, count);
     }
 
     private static void print(PrintWriter out, SelectionResult r, LayeredEmbeddings stack, Labels targets,
