@@ -44,21 +44,30 @@ final class SynthCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter w = spec.commandLine().getOut();
-        SyntheticEmbeddings s;
-        try {
-            s = new SyntheticEmbeddings(n, layers, dim, classes, seed);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("synth: " + e.getMessage(), e);
+        if (n < 2) {
+            throw new BadInputException("--n: " + n + " must be >= 2");
         }
+        if (layers < 1) {
+            throw new BadInputException("--layers: " + layers + " must be >= 1");
+        }
+        if (dim < 1) {
+            throw new BadInputException("--dim: " + dim + " must be >= 1");
+        }
+        if (classes < 2 || classes > n) {
+            throw new BadInputException("--classes: " + classes + " must be in [2, --n = " + n + "]");
+        }
+        SyntheticEmbeddings s = new SyntheticEmbeddings(n, layers, dim, classes, seed);
         try {
             Files.createDirectories(out);
             Path e = out.resolve("embeddings.npy");
             Path l = out.resolve("labels.npy");
+            AtomicFiles.checkWritableTarget("--out", e);
+            AtomicFiles.checkWritableTarget("--out", l);
             s.write(e, l);
             w.printf("wrote %s (%d, %d, %d) float32 and %s (%d,) int64; class signal peaks at layer %d%n", e, n, layers,
                     dim, l, n, Math.round(0.45 * (layers - 1)));
         } catch (IOException e) {
-            throw new BadInputException("synth: cannot write to " + out + ": " + e.getMessage(), e);
+            throw new BadInputException("--out: cannot write to " + out + ": " + e.getMessage(), e);
         }
     }
 }
