@@ -7,7 +7,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Checks on output paths given on the command line, made before any work starts; the outputs themselves are
+ * Checks on output paths given on the command line, made before any work starts (including that the directory
+ * can be written: a read-only file system is reported before minutes of work, not after); the outputs themselves are
  * written through {@link org.loes4j.linalg.io.AtomicFile} (temporary file beside the target, then an atomic
  * move). An output may replace only a regular file that is none of the command's inputs: never a directory,
  * a device, a link, or a file the same command reads (compared by file identity, not by name).
@@ -38,6 +39,10 @@ final class AtomicFiles {
         if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new BadInputException(option + ": " + target + " is a directory");
         }
+        if (!Files.isWritable(dir)) {
+            throw new BadInputException(option + ": cannot write " + target + ": " + (readOnly(dir)
+                    ? "its directory is on a read-only file system" : "no permission to create files in " + dir));
+        }
         if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -50,6 +55,14 @@ final class AtomicFiles {
                 throw new BadInputException(option + ": " + target + " is also the input " + in.getKey()
                         + " (" + in.getValue() + "); writing it would destroy the input: choose another path");
             }
+        }
+    }
+
+    private static boolean readOnly(Path dir) {
+        try {
+            return Files.getFileStore(dir).isReadOnly();
+        } catch (IOException e) {
+            return false;
         }
     }
 

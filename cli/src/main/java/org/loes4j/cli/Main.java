@@ -13,8 +13,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of {@code loes}. Exit codes: 0 success, 2 bad input or usage (one line on stderr naming
- * the problem), 1 an internal error.
+ * Entry point of {@code loes}. Exit codes: 0 success; 2 bad input, usage, or what the machine refused (a
+ * full disk, a read-only output, too little memory): one line {@code loes: error: ...} on stderr naming the
+ * option or file; 1 an internal error (a bug): one line naming the exception and the file holding its stack
+ * trace. See {@link Failures}.
  */
 @Command(name = "loes",
         mixinStandardHelpOptions = true,
@@ -48,23 +50,19 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof IllegalArgumentException || ex instanceof BadInputException) {
-                commandLine.getErr().println("loes: error: " + ex.getMessage());
-                return EXIT_BAD_INPUT;
-            }
-            commandLine.getErr().println("loes: internal error: " + ex);
-            ex.printStackTrace(commandLine.getErr());
-            return EXIT_INTERNAL;
-        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> Failures.report(ex, parseResult, args, err));
         cl.setParameterExceptionHandler((ex, args1) -> {
-            CommandLine c = ex.getCommandLine();
-            c.getErr().println("loes: error: " + ex.getMessage());
-            c.getErr().println("Try 'loes " + (c.getCommandName().equals("loes") ? "" : c.getCommandName() + " ")
-                    + "--help'.");
+            err.println("loes: error: " + Failures.usage(ex));
+            err.flush();
             return EXIT_BAD_INPUT;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (Error e) {
+            // picocli hands only Exceptions to the handler above; Errors (out of memory, a fault in a mapped
+            // file) come through here.
+            return Failures.report(e, cl.getParseResult(), args, err);
+        }
     }
 
     /** One line per record on stderr: {@code [loes] INFO message}. */

@@ -23,7 +23,8 @@ final class ProbeFiles {
         } catch (IOException e) {
             throw new BadInputException("--model: cannot read " + model + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
-            throw new BadInputException("--model: " + model + ": " + e.getMessage(), e);
+            String m = String.valueOf(e.getMessage());
+            throw new BadInputException("--model: " + (m.startsWith(model.toString()) ? m : model + ": " + m), e);
         }
     }
 

@@ -167,7 +167,9 @@ final class SelectCommand implements Runnable {
                         .lambda(lambda).mu(mu).isotropyEps(isotropyEps).accumulation(acc).triangle(tri)
                         .calibrationFraction(calibrationFraction).seed(seed).build();
             } catch (IllegalArgumentException e) {
-                throw new BadInputException("--" + optionName(e.getMessage()) + ": " + e.getMessage(), e);
+                String m = String.valueOf(e.getMessage());
+                int colon = m.indexOf(": ");
+                throw new BadInputException("--" + optionName(m) + ": " + (colon < 0 ? m : m.substring(colon + 2)), e);
             }
             SelectionResult result = base == null
                     ? Loes.builder().options(options).diagnostics(diagnostics).build().select(stack, y)
@@ -188,11 +190,13 @@ final class SelectCommand implements Runnable {
             result = result.withProvenance(p);
             print(out, result, stack, y, options, base);
             if (json != null) {
-                AtomicFile.writeString(json, Json.writePretty(result.toJsonMap()));
+                try {
+                    AtomicFile.writeString(json, Json.writePretty(result.toJsonMap()));
+                } catch (IOException e) {
+                    throw new BadInputException("--json: cannot write " + json + ": " + e.getMessage(), e);
+                }
                 out.println("wrote " + json);
             }
-        } catch (IOException e) {
-            throw new BadInputException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
         }
     }
 

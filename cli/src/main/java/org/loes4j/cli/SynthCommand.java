@@ -50,12 +50,19 @@ final class SynthCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter w = spec.commandLine().getOut();
-        SyntheticEmbeddings s;
-        try {
-            s = new SyntheticEmbeddings(n, layers, dim, classes, seed);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("synth: " + e.getMessage(), e);
+        if (n < 2) {
+            throw new BadInputException("--n: " + n + " must be >= 2");
         }
+        if (layers < 1) {
+            throw new BadInputException("--layers: " + layers + " must be >= 1");
+        }
+        if (dim < 1) {
+            throw new BadInputException("--dim: " + dim + " must be >= 1");
+        }
+        if (classes < 2 || classes > n) {
+            throw new BadInputException("--classes: " + classes + " must be in [2, --n = " + n + "]");
+        }
+        SyntheticEmbeddings s = new SyntheticEmbeddings(n, layers, dim, classes, seed);
         Path e = out.resolve("embeddings.npy");
         Path l = out.resolve("labels.npy");
         for (Path f : new Path[] {e, l}) {

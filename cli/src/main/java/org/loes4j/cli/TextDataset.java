@@ -19,8 +19,10 @@ import org.loes4j.linalg.io.Json;
 
 /**
  * The texts (and optional labels) of {@code loes extract}, read from a CSV file with a header row
- * (RFC 4180: comma-separated, double-quoted fields may hold commas, quotes as {@code ""} and newlines)
- * or a JSON-lines file (one object per line). The bytes must be UTF-8; every problem is a
+ * (RFC 4180: comma-separated, double-quoted fields may hold commas, quotes as {@code ""} and newlines;
+ * column names are compared after stripping spaces, case-sensitively, and must be unique)
+ * or a JSON-lines file (one object per line). The bytes must be UTF-8 (a byte-order mark at the start, as
+ * spreadsheet programs write, is skipped); every problem is a
  * {@link BadInputException} naming the file, the row and what is wrong.
  *
  * <p>Labels: integers are kept as int64 classes; other numbers make a float64 target; anything else
@@ -228,7 +230,16 @@ record TextDataset(List<String> texts, long[] classLabels, double[] valueLabels,
         if (records.isEmpty()) {
             throw new BadInputException(file + ": empty CSV (a header row is required)");
         }
-        List<String> header = records.getFirst();
+        List<String> header = new ArrayList<>();
+        for (String name : records.getFirst()) {
+            String column = name.strip();
+            int first = header.indexOf(column);
+            if (first >= 0) {
+                throw new BadInputException(file + ": header names column '" + column + "' twice (columns " + (first + 1)
+                        + " and " + (header.size() + 1) + "); rename one, so that a column option cannot mean either");
+            }
+            header.add(column);
+        }
         List<Map<String, Object>> rows = new ArrayList<>(records.size() - 1);
         for (int r = 1; r < records.size(); r++) {
             List<String> rec = records.get(r);

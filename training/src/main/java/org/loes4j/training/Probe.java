@@ -366,7 +366,17 @@ public final class Probe {
             try {
                 Map<String, Object> arch = Json.parseObject(required(file, meta, "architecture"));
                 Architecture fusion = Architecture.of((String) arch.get("fusion"));
+                // The header is untrusted: nothing is allocated from its numbers before they are checked against
+                // the tensors the file holds (every input has at least one parameter in every architecture).
+                long stored = 0;
+                for (String name : st.names()) {
+                    stored += st.info(name).elements();
+                }
                 int inputs = intOf(arch.get("inputs"));
+                if (inputs < 1 || inputs > stored) {
+                    throw new IllegalArgumentException(file + ": architecture declares " + inputs + " inputs, the "
+                            + "file holds " + stored + " parameter values in all");
+                }
                 int[] widths = new int[inputs];
                 if (arch.containsKey("inputWidths")) {
                     List<Object> w = asList(arch.get("inputWidths"));
@@ -382,6 +392,12 @@ public final class Probe {
                 }
                 ModelShape shape = new ModelShape(fusion, widths, intOf(arch.get("adapterDim")),
                         intOf(arch.get("outputs")), ((Number) arch.get("dropout")).doubleValue());
+                long needed = ProbeNetwork.parameterCount(shape);
+                if (needed != stored) {
+                    throw new IllegalArgumentException(file + ": the architecture in its header ("
+                            + Json.write(arch) + ") needs " + (needed == Long.MAX_VALUE ? "more than 2^63" : needed)
+                            + " parameter values, the file holds " + stored);
+                }
                 ProbeNetwork net = ProbeNetwork.create(shape, new SplittableRandom(0));
                 Set<String> expected = new HashSet<>();
                 for (Parameter p : net.parameters()) {

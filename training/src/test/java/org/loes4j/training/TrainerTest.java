@@ -270,4 +270,49 @@ class TrainerTest {
         Files.writeString(g, "hello world, not a model");
         assertThrows(IllegalArgumentException.class, () -> Probe.load(g));
     }
+
+    /**
+     * A probe file is untrusted input: its header's architecture is checked against the tensors the file holds
+     * before the network is allocated. Before, 40000-wide inputs and adapters asked for a 12.8 GB weight and
+     * two billion inputs for an 8 GB array: OutOfMemoryError.
+     */
+    @Test
+    void loadChecksTheDeclaredArchitectureAgainstTheFileBeforeAllocating() throws IOException {
+        Probe probe = train(fast().withEpochs(1), new int[] {2}).probe().orElseThrow();
+        Path file = dir.resolve("small.safetensors");
+        probe.save(file);
+        Map<String, Object> huge = new java.util.LinkedHashMap<>();
+        huge.put("fusion", "adapters");
+        huge.put("inputs", 1L);
+        huge.put("inputWidths", List.of(40000L));
+        huge.put("adapterDim", 40000L);
+        huge.put("outputs", 4L);
+        huge.put("dropout", 0.2);
+        Path big = withArchitecture(file, "big.safetensors", Json.write(huge));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Probe.load(big));
+        assertTrue(e.getMessage().startsWith(big + ": the architecture in its header") && e.getMessage().contains(
+                "parameter values, the file holds"), e.getMessage());
+
+        huge.put("inputs", 2_000_000_000L);
+        huge.remove("inputWidths");
+        huge.put("inputDim", 16L);
+        Path many = withArchitecture(file, "many.safetensors", Json.write(huge));
+        e = assertThrows(IllegalArgumentException.class, () -> Probe.load(many));
+        assertTrue(e.getMessage().startsWith(many + ": architecture declares 2000000000 inputs"), e.getMessage());
+    }
+
+    /** A copy of {@code probe} with its {@code architecture} metadata replaced. */
+    private Path withArchitecture(Path probe, String name, String architecture) throws IOException {
+        Path out = dir.resolve(name);
+        try (Safetensors st = Safetensors.open(probe)) {
+            Map<String, String> meta = new java.util.LinkedHashMap<>(st.metadata());
+            meta.put("architecture", architecture);
+            Safetensors.Writer w = Safetensors.writer().metadata(meta);
+            for (String t : st.names()) {
+                w.add(t, st.info(t).shape(), st.doubles(t));
+            }
+            w.write(out);
+        }
+        return out;
+    }
 }

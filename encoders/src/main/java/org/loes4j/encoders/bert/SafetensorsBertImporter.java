@@ -50,7 +50,10 @@ public final class SafetensorsBertImporter {
         if (Files.isRegularFile(config)) {
             Map<String, Object> c = Json.parseObject(Files.readString(config));
             if (c.get("num_attention_heads") instanceof Long h) {
-                heads = Math.toIntExact(h);
+                if (h < 1 || h > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException(config + ": num_attention_heads " + h + " is not a head count");
+                }
+                heads = (int) (long) h;
             }
             if (c.get("layer_norm_eps") instanceof Number e) {
                 eps = e.floatValue();

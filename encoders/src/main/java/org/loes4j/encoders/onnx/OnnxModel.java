@@ -84,7 +84,7 @@ public final class OnnxModel implements AutoCloseable {
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             MemorySegment bytes = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-            Builder b = new Builder();
+            Builder b = new Builder(path);
             try {
                 b.readModel(new ProtoReader(bytes, 0, bytes.byteSize()));
             } catch (OnnxFormatException e) {
@@ -196,6 +196,7 @@ public final class OnnxModel implements AutoCloseable {
     // ------------------------------------------------------------------ parsing
 
     private static final class Builder {
+        final Path path;
         long irVersion;
         String producerName = "";
         String producerVersion = "";
@@ -204,6 +205,10 @@ public final class OnnxModel implements AutoCloseable {
         final Map<String, OnnxTensor> initializers = new LinkedHashMap<>();
         final List<String> inputs = new ArrayList<>();
         final List<String> outputs = new ArrayList<>();
+
+        Builder(Path path) {
+            this.path = path;
+        }
 
         void readModel(ProtoReader r) {
             while (r.hasNext()) {
@@ -245,7 +250,7 @@ public final class OnnxModel implements AutoCloseable {
             return name;
         }
 
-        static OnnxNode readNode(ProtoReader r) {
+        OnnxNode readNode(ProtoReader r) {
             List<String> in = new ArrayList<>();
             List<String> out = new ArrayList<>();
             String name = "";
@@ -267,7 +272,7 @@ public final class OnnxModel implements AutoCloseable {
             return new OnnxNode(name, op, in, out, attrs);
         }
 
-        static OnnxNode.Attribute readAttribute(ProtoReader r) {
+        OnnxNode.Attribute readAttribute(ProtoReader r) {
             String name = "";
             float f = 0;
             long i = 0;
@@ -288,7 +293,7 @@ public final class OnnxModel implements AutoCloseable {
             return new OnnxNode.Attribute(name, f, i, s, t, ints.toArray());
         }
 
-        static OnnxTensor readTensor(ProtoReader r) {
+        OnnxTensor readTensor(ProtoReader r) {
             ProtoReader.LongList dims = new ProtoReader.LongList();
             ProtoReader.LongList int64 = new ProtoReader.LongList();
             FloatList floats = new FloatList();
@@ -321,7 +326,22 @@ public final class OnnxModel implements AutoCloseable {
                     default -> r.skip();
                 }
             }
-            return new OnnxTensor(name, dims.toArray(), type, raw, hasFloats ? floats.toArray() : null,
+            long[] shape = dims.toArray();
+            // Checked here so that no later size computation overflows; sizes against the data: OnnxTensor.
+            long elements = 1;
+            for (long d : shape) {
+                if (d < 0) {
+                    throw new OnnxFormatException("tensor '" + name + "': negative dimension in "
+                            + java.util.Arrays.toString(shape));
+                }
+                try {
+                    elements = Math.multiplyExact(elements, d);
+                } catch (ArithmeticException e) {
+                    throw new OnnxFormatException("tensor '" + name + "': shape " + java.util.Arrays.toString(shape)
+                            + " has more elements than a long can count");
+                }
+            }
+            return new OnnxTensor(path, name, shape, type, raw, hasFloats ? floats.toArray() : null,
                     hasInts ? int64.toArray() : null, external);
         }
 

@@ -3,13 +3,15 @@ package org.loes4j.encoders.onnx;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
  * An ONNX {@code TensorProto}: name, dims and element type, with its data either as a slice of the
  * model file ({@code raw_data}, little-endian; a view of the memory mapping, valid while the
  * {@link OnnxModel} is open) or as the decoded typed field ({@code float_data}, {@code int64_data},
- * {@code int32_data}).
+ * {@code int32_data}). Sizes declared by the dims are checked against the data the file holds before any
+ * array is allocated for a copy, and every error names the model file.
  */
 public final class OnnxTensor {
     /** {@code TensorProto.DataType} values this reader decodes. */
@@ -21,6 +23,7 @@ public final class OnnxTensor {
     private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+    private final Path file;
     private final String name;
     private final long[] dims;
     private final int dataType;
@@ -29,8 +32,9 @@ public final class OnnxTensor {
     private final long[] longData;
     private final boolean external;
 
-    OnnxTensor(String name, long[] dims, int dataType, MemorySegment raw, float[] floatData, long[] longData,
-               boolean external) {
+    OnnxTensor(Path file, String name, long[] dims, int dataType, MemorySegment raw, float[] floatData,
+               long[] longData, boolean external) {
+        this.file = file;
         this.name = name;
         this.dims = dims;
         this.dataType = dataType;
@@ -68,7 +72,7 @@ public final class OnnxTensor {
         return dataType;
     }
 
-    /** Product of the dims (1 for a scalar). */
+    /** Product of the dims (1 for a scalar); the reader has checked that it fits a long. */
     public long elementCount() {
         long n = 1;
         for (long d : dims) {
@@ -77,11 +81,15 @@ public final class OnnxTensor {
         return n;
     }
 
+    private OnnxFormatException bad(String what) {
+        return new OnnxFormatException(file + ": tensor '" + name + "': " + what);
+    }
+
     /** A new float32 array with the elements in row-major order; the tensor must be FLOAT. */
     public float[] toFloatArray() {
         checkReadable();
         if (dataType != FLOAT) {
-            throw new OnnxFormatException("tensor '" + name + "': element type " + dataType
+            throw bad("element type " + dataType
                     + " is not FLOAT (1); only fp32 weights are supported (quantised models are not)");
         }
         int n = checkedCount();
@@ -92,8 +100,8 @@ public final class OnnxTensor {
             return out;
         }
         if (floatData == null || floatData.length != n) {
-            throw new OnnxFormatException("tensor '" + name + "': holds " + (floatData == null ? 0 : floatData.length)
-                    + " float values, its shape " + Arrays.toString(dims) + " needs " + n);
+            throw bad("holds " + (floatData == null ? 0 : floatData.length) + " float values, its shape "
+                    + Arrays.toString(dims) + " needs " + n);
         }
         return floatData.clone();
     }
@@ -103,15 +111,14 @@ public final class OnnxTensor {
         checkReadable();
         int n = checkedCount();
         if (dataType != INT64 && dataType != INT32) {
-            throw new OnnxFormatException("tensor '" + name + "': element type " + dataType + " is not an integer type");
+            throw bad("element type " + dataType + " is not an integer type");
         }
-        long[] out = new long[n];
         if (raw != null) {
+            checkRawSize(n, dataType == INT64 ? 8 : 4);
+            long[] out = new long[n];
             if (dataType == INT64) {
-                checkRawSize(n, 8);
                 MemorySegment.copy(raw, LONG_LE, 0, out, 0, n);
             } else {
-                checkRawSize(n, 4);
                 for (int i = 0; i < n; i++) {
                     out[i] = raw.getAtIndex(INT_LE, i);
                 }
@@ -119,8 +126,8 @@ public final class OnnxTensor {
             return out;
         }
         if (longData == null || longData.length != n) {
-            throw new OnnxFormatException("tensor '" + name + "': holds " + (longData == null ? 0 : longData.length)
-                    + " integer values, its shape " + Arrays.toString(dims) + " needs " + n);
+            throw bad("holds " + (longData == null ? 0 : longData.length) + " integer values, its shape "
+                    + Arrays.toString(dims) + " needs " + n);
         }
         return longData.clone();
     }
@@ -129,30 +136,30 @@ public final class OnnxTensor {
     public float scalarFloat() {
         float[] v = toFloatArray();
         if (v.length != 1) {
-            throw new OnnxFormatException("tensor '" + name + "': expected one element, has " + v.length);
+            throw bad("expected one element, has " + v.length);
         }
         return v[0];
     }
 
     private void checkReadable() {
         if (external) {
-            throw new OnnxFormatException("tensor '" + name
-                    + "': data stored outside the model file (external_data) is not supported");
+            throw bad("data stored outside the model file (external_data) is not supported");
         }
     }
 
     private int checkedCount() {
         long n = elementCount();
         if (n > Integer.MAX_VALUE - 8) {
-            throw new OnnxFormatException("tensor '" + name + "': " + n + " elements do not fit one Java array");
+            throw bad(n + " elements do not fit one Java array");
         }
         return (int) n;
     }
 
     private void checkRawSize(int n, int bytesPerElement) {
         if (raw.byteSize() != (long) n * bytesPerElement) {
-            throw new OnnxFormatException("tensor '" + name + "': raw_data has " + raw.byteSize() + " bytes, shape "
-                    + Arrays.toString(dims) + " needs " + (long) n * bytesPerElement);
+            throw bad("raw_data has " + raw.byteSize() + " bytes, shape " + Arrays.toString(dims) + " needs "
+                    + (long) n * bytesPerElement + (raw.byteSize() < (long) n * bytesPerElement
+                    ? " (the file holds less than its dims declare)" : ""));
         }
     }
 

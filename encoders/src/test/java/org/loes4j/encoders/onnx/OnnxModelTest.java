@@ -130,6 +130,40 @@ class OnnxModelTest {
         assertThrows(OnnxFormatException.class, () -> OnnxModel.open(truncated).close());
     }
 
+    /**
+     * An untrusted model declares dims its data does not have: the copy must not be allocated from the dims
+     * (a 17 GB long[] here, an OutOfMemoryError before), and negative or overflowing dims are refused when the
+     * model is opened. Every message names the file.
+     */
+    @Test
+    void declaredDimsAreCheckedAgainstTheDataBeforeAllocating() throws Exception {
+        Path dir = TestModels.tempDir("onnx");
+        Proto packedDims = new Proto();
+        packedDims.raw(Integer.MAX_VALUE - 9);
+        Proto liar = new Proto().bytes(1, packedDims.out.toByteArray()).varint(2, OnnxTensor.INT64).string(8, "ids")
+                .bytes(9, new byte[8]);
+        Path file = dir.resolve("liar.onnx");
+        Files.write(file, new Proto().message(7, new Proto().message(5, liar)).out.toByteArray());
+        try (OnnxModel m = OnnxModel.open(file)) {
+            OnnxTensor t = m.initializer("ids").orElseThrow();
+            OnnxFormatException e = assertThrows(OnnxFormatException.class, t::toLongArray);
+            assertTrue(e.getMessage().startsWith(file + ": tensor 'ids': raw_data has 8 bytes"), e.getMessage());
+        }
+
+        for (long[] dims : new long[][] {{-1, 4}, {1L << 40, 1L << 40}}) {
+            Proto d = new Proto();
+            for (long v : dims) {
+                d.raw(v);
+            }
+            Proto bad = new Proto().bytes(1, d.out.toByteArray()).varint(2, OnnxTensor.FLOAT).string(8, "w")
+                    .bytes(9, new byte[16]);
+            Path f = dir.resolve("dims" + dims[0] + ".onnx");
+            Files.write(f, new Proto().message(7, new Proto().message(5, bad)).out.toByteArray());
+            OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> OnnxModel.open(f).close());
+            assertTrue(e.getMessage().startsWith(f.toString()) && e.getMessage().contains("tensor 'w'"), e.getMessage());
+        }
+    }
+
     @Test
     void namesAMissingWeightOfARealModel() throws Exception {
         // Re-encode MiniLM's graph without one bias: the importer must say which.

@@ -19,6 +19,12 @@ record NpyHeader(NpyDType dtype, long[] shape, long dataOffset) {
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     /** Alignment of the data start, as numpy writes it. */
     static final int ALIGNMENT = 64;
+    /**
+     * Longest header accepted. numpy writes a few hundred bytes for any array this reader supports (version 2
+     * headers exist for structured dtypes with many fields, which are refused anyway) and itself refuses headers
+     * over 10000 bytes by default; the bound keeps a corrupt length from becoming a gigabyte allocation.
+     */
+    static final int MAX_HEADER_BYTES = 1 << 20;
 
     /** Number of elements: the product of the shape. */
     long elements() {
@@ -41,7 +47,9 @@ record NpyHeader(NpyDType dtype, long[] shape, long dataOffset) {
         }
         for (int i = 0; i < MAGIC.length; i++) {
             if (head[i] != MAGIC[i]) {
-                throw new NpyFormatException(file, "not a .npy file (bad magic, expected \\x93NUMPY)");
+                throw new NpyFormatException(file, "not a .npy file (" + (looksLikeSafetensors(head, fileSize)
+                        ? "it starts like a safetensors file: an 8-byte header length, then '{'"
+                        : "bad magic, expected \\x93NUMPY") + ")");
             }
         }
         int major = head[6] & 0xFF;
@@ -53,12 +61,26 @@ record NpyHeader(NpyDType dtype, long[] shape, long dataOffset) {
                 throw new NpyFormatException(file, "truncated header");
             }
             long len = (head[8] & 0xFFL) | (head[9] & 0xFFL) << 8 | (head[10] & 0xFFL) << 16 | (head[11] & 0xFFL) << 24;
-            if (len > Integer.MAX_VALUE - 12) {
-                throw new NpyFormatException(file, "header length " + len + " is implausible");
+            if (len > MAX_HEADER_BYTES) {
+                throw new NpyFormatException(file, "not a .npy file, or a corrupt one (header length " + len
+                        + " is implausible: at most " + MAX_HEADER_BYTES + " bytes are accepted; the file has "
+                        + fileSize + ")");
             }
             return 12 + (int) len;
         }
         throw new NpyFormatException(file, "unsupported .npy format version " + major + "." + (head[7] & 0xFF));
+    }
+
+    /** True when {@code head} starts with a little-endian length that fits the file, followed by '{'. */
+    private static boolean looksLikeSafetensors(byte[] head, long fileSize) {
+        if (head.length < 9 || head[8] != '{') {
+            return false;
+        }
+        long n = 0;
+        for (int i = 7; i >= 0; i--) {
+            n = n << 8 | (head[i] & 0xFFL);
+        }
+        return n >= 2 && n <= fileSize - 8;
     }
 
     /** Parses the full header ({@code head.length == headerLength}). */

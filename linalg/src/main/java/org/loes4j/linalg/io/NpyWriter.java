@@ -1,6 +1,7 @@
 package org.loes4j.linalg.io;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -14,8 +15,22 @@ import java.nio.file.StandardOpenOption;
  * target's directory. {@link #commit()} flushes the mapping and atomically moves the file into place;
  * {@link #close()} without a commit deletes the temporary file, so a failure inside
  * {@code try (var w = Npy.create(...)) { ...; w.commit(); }} never leaves a partial file behind.
+ *
+ * <p>The whole file is allocated when the writer is created, by writing zeros over it: a store through a
+ * mapping into a block the file system cannot allocate (disk full, quota) is a SIGBUS, which the JVM
+ * reports as {@code InternalError: a fault occurred in an unsafe memory access operation}, with no file
+ * named. Allocating first turns a full disk into an {@link IOException} from {@link Npy#create} that names
+ * the file. A fault that still happens in a store (the file truncated by another process, a file system that
+ * allocates lazily) is rethrown by this class's methods as an {@link IOException} (unchecked in the setters)
+ * naming the target.
  */
 public final class NpyWriter implements AutoCloseable {
+    /**
+     * Zeros written per call while allocating. 1 MiB: large enough that the system-call count does not matter
+     * (1000 calls for a gigabyte), small enough to be a harmless direct buffer.
+     */
+    private static final int ALLOCATION_BLOCK = 1 << 20;
+
     private final Path target;
     private final Path temp;
     private final NpyDType dtype;
@@ -45,9 +60,12 @@ public final class NpyWriter implements AutoCloseable {
             byte[] header = NpyHeader.encode(dtype, shape);
             long total = header.length + Math.multiplyExact(n, (long) dtype.bytes());
             ch = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            ch.write(ByteBuffer.wrap(header), 0);
-            if (total > header.length) {
-                ch.write(ByteBuffer.wrap(new byte[1]), total - 1);
+            try {
+                writeFully(ch, ByteBuffer.wrap(header), 0);
+                allocate(ch, header.length, total);
+            } catch (IOException e) {
+                throw new IOException(target + ": cannot write the " + total + "-byte array (disk full?): "
+                        + e.getMessage(), e);
             }
             a = Arena.ofShared();
             MemorySegment mapped = ch.map(FileChannel.MapMode.READ_WRITE, 0, total, a);
@@ -64,6 +82,31 @@ public final class NpyWriter implements AutoCloseable {
         }
         this.arena = a;
         this.channel = ch;
+    }
+
+    /** Writes zeros over {@code [from, to)} of the file, so that every block of it is allocated now. */
+    private static void allocate(FileChannel ch, long from, long to) throws IOException {
+        if (to <= from) {
+            return;
+        }
+        ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(ALLOCATION_BLOCK, to - from));
+        for (long at = from; at < to; at += zeros.limit()) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), to - at));
+            writeFully(ch, zeros, at);
+        }
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
+        long at = position;
+        while (b.hasRemaining()) {
+            at += ch.write(b, at);
+        }
+    }
+
+    /** A fault in a store through the mapping, as an I/O error naming the target. */
+    private IOException fault(InternalError e) {
+        return new IOException(target + ": writing through the memory mapping failed (disk full or file truncated?): "
+                + e.getMessage(), e);
     }
 
     /** The file this writer publishes on {@link #commit()}. */
@@ -107,14 +150,22 @@ public final class NpyWriter implements AutoCloseable {
     public void setDouble(long index, double v) {
         checkOpen();
         checkIndex(index);
-        dtype.setDouble(data, index, v);
+        try {
+            dtype.setDouble(data, index, v);
+        } catch (InternalError e) {
+            throw new UncheckedIOException(fault(e));
+        }
     }
 
     /** Sets element {@code index} (flat, C order), converting to the file's dtype. */
     public void setLong(long index, long v) {
         checkOpen();
         checkIndex(index);
-        dtype.setLong(data, index, v);
+        try {
+            dtype.setLong(data, index, v);
+        } catch (InternalError e) {
+            throw new UncheckedIOException(fault(e));
+        }
     }
 
     /** Copies {@code values} into elements {@code [start, start + values.length)}. */
@@ -123,8 +174,12 @@ public final class NpyWriter implements AutoCloseable {
         if (start < 0 || start + values.length > size) {
             throw new IllegalArgumentException("start: " + start + " + " + values.length + " values exceed " + size);
         }
-        for (int i = 0; i < values.length; i++) {
-            dtype.setDouble(data, start + i, values[i]);
+        try {
+            for (int i = 0; i < values.length; i++) {
+                dtype.setDouble(data, start + i, values[i]);
+            }
+        } catch (InternalError e) {
+            throw new UncheckedIOException(fault(e));
         }
     }
 
@@ -134,8 +189,12 @@ public final class NpyWriter implements AutoCloseable {
         if (start < 0 || start + values.length > size) {
             throw new IllegalArgumentException("start: " + start + " + " + values.length + " values exceed " + size);
         }
-        for (int i = 0; i < values.length; i++) {
-            dtype.setLong(data, start + i, values[i]);
+        try {
+            for (int i = 0; i < values.length; i++) {
+                dtype.setLong(data, start + i, values[i]);
+            }
+        } catch (InternalError e) {
+            throw new UncheckedIOException(fault(e));
         }
     }
 
@@ -148,8 +207,12 @@ public final class NpyWriter implements AutoCloseable {
             arena.close();
             channel.close();
             AtomicFile.publish(temp, target);
+        } catch (InternalError e) {
+            IOException f = fault(e);
+            discard(f);
+            throw f;
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temp);
+            discard(e);
             throw e;
         }
     }
@@ -166,6 +229,23 @@ public final class NpyWriter implements AutoCloseable {
             channel.close();
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** After a failed commit: unmaps and deletes the temporary file; what fails here is added to {@code failure}. */
+    private void discard(Throwable failure) {
+        try {
+            if (arena.scope().isAlive()) {
+                arena.close();
+            }
+            channel.close();
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 }

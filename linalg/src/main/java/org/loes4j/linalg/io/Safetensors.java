@@ -134,15 +134,9 @@ public final class Safetensors implements AutoCloseable {
             }
             MemorySegment all = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             long n = all.get(I64, 0);
-            if (n < 2 || n > MAX_HEADER_BYTES || n > size - 8) {
-                throw bad(file, "header length " + Long.toUnsignedString(n) + " is invalid for a file of " + size
-                        + " bytes");
-            }
+            checkSignature(file, all, n, size);
             byte[] headerBytes = all.asSlice(8, n).toArray(ValueLayout.JAVA_BYTE);
             String header = new String(headerBytes, StandardCharsets.UTF_8);
-            if (header.charAt(0) != '{') {
-                throw bad(file, "header does not start with '{'");
-            }
             Map<String, Object> json;
             try {
                 json = Json.parseObject(header.stripTrailing());
@@ -166,6 +160,57 @@ public final class Safetensors implements AutoCloseable {
             arena.close();
             throw e;
         }
+    }
+
+    /**
+     * The format has no magic number: a file is taken for safetensors when its first 8 bytes give a header
+     * length that fits the file and the header starts with {@code '{'}. Checked before anything is allocated
+     * from the declared length, so that another kind of file (a {@code .npy}, a zip, a pickle) is named as
+     * such instead of being read as a multi-terabyte header.
+     */
+    private static void checkSignature(Path file, MemorySegment all, long n, long size) {
+        String kind = otherFormat(all);
+        if (kind != null) {
+            throw bad(file, "not a safetensors file (it starts like " + kind + ")");
+        }
+        if (n < 2 || n > MAX_HEADER_BYTES || n > size - 8) {
+            throw bad(file, "not a safetensors file (its first 8 bytes give a header length of "
+                    + Long.toUnsignedString(n) + " bytes; the file has " + size + " bytes"
+                    + (n > MAX_HEADER_BYTES ? ", and headers are at most " + MAX_HEADER_BYTES : "") + ")");
+        }
+        if (all.get(ValueLayout.JAVA_BYTE, 8) != '{') {
+            throw bad(file, "not a safetensors file (the header after the 8-byte length does not start with '{')");
+        }
+    }
+
+    /** A short name of a well-known format {@code all} starts with, or null. */
+    private static String otherFormat(MemorySegment all) {
+        if (startsWith(all, (byte) 0x93, 'N', 'U', 'M', 'P', 'Y')) {
+            return "a .npy array (magic \\x93NUMPY)";
+        }
+        if (startsWith(all, 'P', 'K', 3, 4)) {
+            return "a zip archive, e.g. a PyTorch .bin/.pt checkpoint";
+        }
+        if (startsWith(all, (byte) 0x80) && all.byteSize() > 1 && all.get(ValueLayout.JAVA_BYTE, 1) >= 2
+                && all.get(ValueLayout.JAVA_BYTE, 1) <= 5) {
+            return "a Python pickle";
+        }
+        if (startsWith(all, 0x89, 'H', 'D', 'F')) {
+            return "an HDF5 file";
+        }
+        return null;
+    }
+
+    private static boolean startsWith(MemorySegment all, int... prefix) {
+        if (all.byteSize() < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (all.get(ValueLayout.JAVA_BYTE, i) != (byte) prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static IllegalArgumentException bad(Path file, String what) {

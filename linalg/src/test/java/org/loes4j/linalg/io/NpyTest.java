@@ -212,4 +212,74 @@ class NpyTest {
                     Files.getPosixFilePermissions(p)), "an ordinary output file, not the temp file's 0600");
         }
     }
+
+    @Test
+    void aSafetensorsFileOrACorruptHeaderLengthIsNamedBeforeAnythingIsAllocated() throws IOException {
+        Path st = dir.resolve("model.safetensors");
+        Safetensors.writer().add("w", new long[] {2}, new double[] {1, 2}).write(st);
+        Path renamed = write("looks.npy", Files.readAllBytes(st));
+        String m = message(renamed);
+        assertTrue(m.startsWith(renamed + ": not a .npy file") && m.contains("safetensors"), m);
+
+        // A version-2 header whose 4-byte length says 4 GB - 1: refused from the length alone, whatever the file size.
+        byte[] v2 = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", 2, floats(1));
+        v2[8] = v2[9] = v2[10] = v2[11] = (byte) 0xFF;
+        Path corrupt = write("corrupt.npy", v2);
+        m = message(corrupt);
+        assertTrue(m.startsWith(corrupt + ": not a .npy file, or a corrupt one") && m.contains("4294967295"), m);
+    }
+
+    /**
+     * A store into a mapped page the file no longer has (truncated by someone else, or a block a full disk could
+     * not give) is a SIGBUS the JVM reports as an InternalError naming nothing; the writer reports an I/O error
+     * naming its target.
+     */
+    @Test
+    void aFaultInAMappedStoreIsAnIoErrorNamingTheFile() throws IOException {
+        Path p = dir.resolve("victim.npy");
+        try (NpyWriter w = Npy.create(p, NpyDType.FLOAT64, 4096)) {
+            Path temp;
+            try (Stream<Path> s = Files.list(dir)) {
+                temp = s.filter(f -> f.getFileName().toString().startsWith(".victim.npy.")).findFirst().orElseThrow();
+            }
+            try (var ch = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(128);
+            }
+            java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+                    () -> w.set(2048, new double[] {1, 2, 3}));
+            assertTrue(e.getCause().getMessage().startsWith(p + ": writing through the memory mapping failed")
+                    && e.getCause().getMessage().contains("disk full or file truncated"), e.getCause().getMessage());
+        }
+        assertFalse(Files.exists(p));
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(0, s.count(), "no temporary file left behind");
+        }
+    }
+
+    /**
+     * Disk full: a 1 MiB tmpfs, a 4 MiB array. The writer allocates the whole file up front, so the failure is an
+     * IOException from {@link Npy#create} naming the file, not an InternalError from a later store. Needs root and
+     * mount(8) (skipped otherwise). A file-size limit (ulimit -f) cannot stand in for a full disk here: it fails the
+     * old single-byte write at the end of the file with EFBIG too, so it does not reach the mapped stores.
+     */
+    @Test
+    void aFullDiskIsAnIoErrorFromCreateNamingTheFile() throws Exception {
+        Path mnt = Files.createDirectory(dir.resolve("tiny"));
+        try (TinyTmpfs fs = TinyTmpfs.mount(mnt, "1m")) {
+            Path p = mnt.resolve("big.npy");
+            IOException e = assertThrows(IOException.class, () -> {
+                try (NpyWriter w = Npy.create(p, NpyDType.FLOAT32, 1024, 1024)) {
+                    for (long i = 0; i < w.size(); i += 1024) {
+                        w.setDouble(i, 1);
+                    }
+                    w.commit();
+                }
+            });
+            assertTrue(e.getMessage().startsWith(p + ": cannot write the ") && e.getMessage().contains("disk full"),
+                    e.getMessage());
+            try (Stream<Path> s = Files.list(mnt)) {
+                assertEquals(0, s.count(), "no temporary file left behind");
+            }
+        }
+    }
 }

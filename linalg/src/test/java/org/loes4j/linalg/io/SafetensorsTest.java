@@ -154,6 +154,37 @@ class SafetensorsTest {
                 "dup.safetensors", "duplicate");
     }
 
+    /**
+     * The format has no magic number, so another kind of file used to be read as a header length: a .npy
+     * gave "header length 379676406402707 is invalid". It must say what the file is not.
+     */
+    @Test
+    void otherFormatsAreNamedNotReadAsAHeaderLength() throws IOException {
+        Path npy = dir.resolve("labels.npy");
+        Npy.write(npy, new long[] {1, 2, 3});
+        Path given = Files.copy(npy, dir.resolve("given.safetensors"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Safetensors.open(given).close());
+        assertTrue(e.getMessage().startsWith(given + ": not a safetensors file (") && e.getMessage().contains(".npy"),
+                e.getMessage());
+
+        Path zip = assembleRaw("torch.safetensors", new byte[] {'P', 'K', 3, 4, 20, 0, 0, 0, 0, 0, 0, 0});
+        e = assertThrows(IllegalArgumentException.class, () -> Safetensors.open(zip).close());
+        assertTrue(e.getMessage().startsWith(zip + ": not a safetensors file (") && e.getMessage().contains("zip"),
+                e.getMessage());
+
+        Path text = assembleRaw("text.safetensors", "hello, this is plain text".getBytes(StandardCharsets.US_ASCII));
+        e = assertThrows(IllegalArgumentException.class, () -> Safetensors.open(text).close());
+        assertTrue(e.getMessage().startsWith(text + ": not a safetensors file (its first 8 bytes give a header length"),
+                e.getMessage());
+
+        ByteBuffer noBrace = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(4).put("[1] ".getBytes(
+                StandardCharsets.US_ASCII));
+        Path list = assembleRaw("list.safetensors", noBrace.array());
+        e = assertThrows(IllegalArgumentException.class, () -> Safetensors.open(list).close());
+        assertTrue(e.getMessage().startsWith(list + ": not a safetensors file (") && e.getMessage().contains("'{'"),
+                e.getMessage());
+    }
+
     @Test
     void wrongAccessIsRejectedNamingFileAndTensor() throws IOException {
         Path file = dir.resolve("ints.safetensors");

@@ -28,6 +28,41 @@ public final class ProbeNetwork {
         this.head = head;
     }
 
+    /**
+     * The number of parameter values {@link #create} allocates for {@code shape}, computed without allocating
+     * (so that a model file's declared shape can be checked against the file before it is built):
+     * an adapter d -> p holds {@code 2d} (LayerNorm) + {@code d p + p} (Linear); the head over D_f holds
+     * {@code 2 D_f + D_f C + C}; adapters: sum of adapters + head(K p); no-adapter: head(sum d_k);
+     * learnable-weights: sum of adapters + L layer weights + head(p).
+     *
+     * @return the count, or {@link Long#MAX_VALUE} when it overflows a long
+     */
+    public static long parameterCount(ModelShape shape) {
+        try {
+            int p = shape.adapterDim();
+            long adapters = 0;
+            long widthSum = 0;
+            for (int d : shape.inputWidths()) {
+                adapters = Math.addExact(adapters, 2L * d + Math.addExact(Math.multiplyExact((long) d, p), p));
+                widthSum += d;
+            }
+            return switch (shape.architecture()) {
+                case ADAPTERS -> Math.addExact(adapters, headCount(Math.multiplyExact((long) shape.inputs(), p),
+                        shape.outputs()));
+                case NO_ADAPTER -> headCount(widthSum, shape.outputs());
+                case LEARNABLE_WEIGHTS -> Math.addExact(Math.addExact(adapters, shape.inputs()),
+                        headCount(p, shape.outputs()));
+            };
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static long headCount(long fusedDim, int outputs) {
+        return Math.addExact(Math.addExact(Math.multiplyExact(2, fusedDim), Math.multiplyExact(fusedDim, outputs)),
+                outputs);
+    }
+
     /** Builds and initialises a network; parameters drawn from {@code rng} (fusion first, then head). */
     public static ProbeNetwork create(ModelShape shape, SplittableRandom rng) {
         Fusion f = switch (shape.architecture()) {
