@@ -7,4 +7,5 @@ module org.loes4j.selection {
     exports org.loes4j.selection.baselines;
     exports org.loes4j.selection.data;
     exports org.loes4j.selection.metrics;
+    exports org.loes4j.selection.stats;
 }
