@@ -33,7 +33,7 @@ import org.loes4j.selection.LoesOptions;
  * block contributes the rows whose stream index is in the split, identified by {@code RowBlock.firstRow()}.
  *
  * <p>Memory: {@code 8 (D + c) (D + c + 1)} bytes for the moments, i.e. O(L^2 d^2) (all cross blocks of all
- * layer pairs: 13 layers of width 768 with 77 classes take 0.80 GB), plus one block copy of
+ * layer pairs: 13 layers of width 768 with 77 classes take 0.81 GB), plus one block copy of
  * {@code 8 blockRows (D + c)} bytes while accumulating. {@link #accumulate} and {@link #empty} refuse, naming
  * {@code --streaming} and the heap, when that exceeds the budget (by default half the maximum heap). The
  * statistics route also needs {@code N >= D} calibration rows (every Gram it solves with is then a full d x d
@@ -457,14 +457,14 @@ public final class LoesStatistics {
         if (need > budgetBytes) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "statistics route (--streaming): the merged moments of %d layers (total width D = %d, c = %d "
-                            + "target columns) take 8 (D + c)(D + c + 1) bytes = %s%s, over the budget of %s "
-                            + "(%s of the maximum heap %s); raise the heap (-Xmx), select from fewer layers, or "
-                            + "select without --streaming",
+                            + "target columns) take 8 (D + c)(D + c + 1) bytes = %s%s, over the budget of %s (the "
+                            + "default is %.0f%% of the maximum heap, here %s); raise the heap (-Xmx), select from "
+                            + "fewer layers, or select without --streaming",
                     plan.widths.length, plan.totalWidth, plan.targetColumns,
                     megabytes(bytesFor(plan.totalWidth, plan.targetColumns)),
-                    blockRows > 0 ? " plus a block of " + Math.min(blockRows, n) + " rows" : "",
-                    megabytes(budgetBytes), DEFAULT_HEAP_SHARE * 100 + "%",
-                    megabytes(Runtime.getRuntime().maxMemory())));
+                    blockRows > 0 ? " plus " + megabytes(need - bytesFor(plan.totalWidth, plan.targetColumns))
+                            + " for a block of " + Math.min(blockRows, n) + " rows" : "",
+                    megabytes(budgetBytes), DEFAULT_HEAP_SHARE * 100, megabytes(Runtime.getRuntime().maxMemory())));
         }
     }
 
