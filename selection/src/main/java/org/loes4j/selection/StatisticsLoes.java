@@ -121,12 +121,18 @@ final class StatisticsLoes {
                 prov.build());
     }
 
+    /**
+     * The statistics must come from the calibration rows this selector would draw: same task, same fraction, and
+     * the same seed unless every row is used (the seed then only seeds the sampled triangle, which is the
+     * selector's).
+     */
     private static void requireSameRun(LoesOptions drawn, LoesOptions o) {
         if (drawn.task() != o.task()) {
             throw new IllegalArgumentException("statistics: accumulated for task " + drawn.task().cliName()
                     + ", the selector's task is " + o.task().cliName());
         }
-        if (drawn.calibrationFraction() != o.calibrationFraction() || drawn.seed() != o.seed()) {
+        boolean allRows = drawn.calibrationFraction() == 1.0 && o.calibrationFraction() == 1.0;
+        if (drawn.calibrationFraction() != o.calibrationFraction() || (!allRows && drawn.seed() != o.seed())) {
             throw new IllegalArgumentException("statistics: accumulated with calibrationFraction "
                     + drawn.calibrationFraction() + " and seed " + drawn.seed() + ", the selector has "
                     + o.calibrationFraction() + " and " + o.seed() + " (another calibration split); accumulate with "

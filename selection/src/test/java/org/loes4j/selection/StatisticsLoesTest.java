@@ -43,8 +43,13 @@ class StatisticsLoesTest {
         Fixtures f = Fixtures.structured(1000L + n * 7L + d, n, layers, d, classes);
         LoesOptions o = LoesOptions.builder().k(k).calibrationFraction(1.0)
                 .accumulation(paper ? Accumulation.PAPER : Accumulation.STAGEWISE).build();
-        RouteAgreement.checkAllWays("structured " + n + "/" + paper, loes(o), f.stack(),
-                Labels.ofIntegers(f.longLabels()), LoesReferenceTest.meanSquare(f.oneHot()), n);
+        Labels labels = Labels.ofIntegers(f.longLabels());
+        RouteAgreement.checkAllWays("structured " + n + "/" + paper, loes(o), f.stack(), labels,
+                LoesReferenceTest.meanSquare(f.oneHot()), n);
+        // And against the plain reference implementation, which shares no code with either route.
+        ReferenceLoes.Result ref = ReferenceLoes.run(f.layers, f.labels, f.oneHot(), k, 1.0, 0.5, 0.1, paper);
+        LoesReferenceTest.compare(ref, loes(o).selectStreaming(f.stack(), labels, 7),
+                LoesReferenceTest.meanSquare(f.oneHot()));
     }
 
     @Test
@@ -211,9 +216,16 @@ class StatisticsLoesTest {
         Labels labels = Labels.ofIntegers(f.longLabels());
         LoesOptions o = LoesOptions.builder().calibrationFraction(1.0).k(2).build();
         LoesStatistics stats = LoesStatistics.accumulate(f.stack(), labels, o, 16);
+        IllegalArgumentException fraction = assertThrows(IllegalArgumentException.class,
+                () -> loes(o.toBuilder().calibrationFraction(0.9).build()).select(stats));
+        assertTrue(fraction.getMessage().contains("calibrationFraction"), fraction.getMessage());
+        LoesOptions half = o.toBuilder().calibrationFraction(0.5).build();
+        LoesStatistics halfStats = LoesStatistics.accumulate(f.stack(), labels, half, 16);
         IllegalArgumentException seed = assertThrows(IllegalArgumentException.class,
-                () -> loes(o.toBuilder().seed(7).build()).select(stats));
+                () -> loes(half.toBuilder().seed(7).build()).select(halfStats));
         assertTrue(seed.getMessage().contains("seed"), seed.getMessage());
+        // With every row calibrating, the seed only seeds the sampled triangle: the selector's is used.
+        loes(o.toBuilder().seed(7).build()).select(stats);
         IllegalArgumentException task = assertThrows(IllegalArgumentException.class,
                 () -> loes(o.toBuilder().task(Task.LABEL_FREE).build()).select(stats));
         assertTrue(task.getMessage().contains("task"), task.getMessage());
