@@ -103,6 +103,17 @@ class StatisticsLoesTest {
         RouteAgreement.checkAllWays("mixed label-free", loes(o), g.stack(), null, 1, 6);
     }
 
+    /** Wider, strongly correlated layers with N just above the total width (300 rows, 6 x 48 = 288 columns). */
+    @Test
+    void widerLayersNearTheBoundary() {
+        Fixtures f = Fixtures.structured(300, 300, 6, 48, 5);
+        for (Accumulation a : Accumulation.values()) {
+            LoesOptions o = LoesOptions.builder().k(4).calibrationFraction(1.0).accumulation(a).build();
+            RouteAgreement.checkAllWays("wide " + a, loes(o), f.stack(), Labels.ofIntegers(f.longLabels()),
+                    LoesReferenceTest.meanSquare(f.oneHot()), 300);
+        }
+    }
+
     /** The fixtures of {@link LoesInvariantsTest} with N &gt;= the total width, with the options they exercise. */
     @Test
     void invariantFixtures() {
