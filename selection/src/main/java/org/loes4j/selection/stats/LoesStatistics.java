@@ -99,6 +99,9 @@ public final class LoesStatistics {
         if (blockRows < 1) {
             throw new IllegalArgumentException("blockRows: " + blockRows + " must be >= 1");
         }
+        if (labels == null && options.task() != Task.LABEL_FREE) {
+            throw new IllegalArgumentException("labels: null, but the task is " + options.task().cliName());
+        }
         int rows = streamRows(stream, labels, options, blockRows);
         CalibrationPlan plan = CalibrationPlan.of(stream, labels, options, rows);
         requireRoute(plan, blockRows, budgetBytes);
