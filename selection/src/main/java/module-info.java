@@ -8,4 +8,5 @@ module org.loes4j.selection {
     exports org.loes4j.selection.data;
     exports org.loes4j.selection.metrics;
     exports org.loes4j.selection.probe;
+    exports org.loes4j.selection.stats;
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import org.loes4j.data.EmbeddingStream;
 import org.loes4j.data.Labels;
 import org.loes4j.data.LayeredEmbeddings;
 import org.loes4j.data.Provenance;
@@ -15,6 +16,7 @@ import org.loes4j.linalg.Linalg;
 import org.loes4j.linalg.Transpose;
 import org.loes4j.selection.data.CalibrationSplit;
 import org.loes4j.selection.metrics.TriangleArea;
+import org.loes4j.selection.stats.LoesStatistics;
 
 /**
  * LOES, the greedy layer selection of spec section 2, in paper mode by default.
@@ -40,6 +42,12 @@ import org.loes4j.selection.metrics.TriangleArea;
  * needed and dropped after; the N x sum(d_l) array is never copied. Provenance counts the candidates of each
  * route ({@code candidateRoutes}). Every route is checked against a plain reference implementation to 1e-9.
  *
+ * <p>Statistics route ({@link #selectStreaming}, {@link #select(LoesStatistics)}): every term also follows from
+ * merged centred moments of the calibration rows ({@link LoesStatistics}: one pass over an
+ * {@link EmbeddingStream}, mergeable across blocks and partitions, memory {@code 8 (D + c)(D + c + 1)} bytes with
+ * D = sum d_l, c target columns, i.e. O(L^2 d^2), independent of N). It needs N &gt;= D calibration rows and gives
+ * the same selection and scores as the in-memory route (to rounding, checked to 1e-9).
+ *
  * <p>Use: {@code Loes.builder().k(4).task(Task.CLASSIFICATION).build().select(layers, labels)}; the builder
  * holds every option of {@link LoesOptions}, the input digests recorded in the provenance, whether to compute
  * the diagnostics, and the {@link Linalg} to compute with; a null given to it means the default.
@@ -57,6 +65,9 @@ public final class Loes implements LayerSelector {
      * p &gt;= N leaves X~ ~ mu / sigma^2 small).
      */
     static final double IMPLICIT_LIMIT = 0.1;
+
+    /** Rows per block that {@link #selectStreaming} folds into the statistics at a time. */
+    public static final int STREAMING_BLOCK_ROWS = 4096;
 
     private final Linalg linalg;
     private final LoesOptions options;
@@ -105,6 +116,40 @@ public final class Loes implements LayerSelector {
                                   Map<String, String> inputDigests, boolean diagnostics) {
         return select(layers, labels, options == null ? this.options : options, inputDigests, diagnostics,
                 KERNEL_BUDGET_BYTES, IMPLICIT_LIMIT);
+    }
+
+    /**
+     * LOES on the statistics route: one pass over {@code stream} in blocks of {@link #STREAMING_BLOCK_ROWS} rows
+     * accumulates the {@link LoesStatistics} of its calibration rows (within half the maximum heap), then the
+     * selection runs on them alone ({@link #select(LoesStatistics)}). Same result as {@link #select} on the same
+     * rows, with {@code route: statistics} in the provenance.
+     *
+     * @param labels labels of every row of the stream (ignored, may be null, for label-free)
+     * @throws IllegalArgumentException naming the condition when N &lt; sum d_l, or when the statistics
+     *                                  ({@code 8 (D + c)(D + c + 1)} bytes) exceed the budget
+     */
+    public SelectionResult selectStreaming(EmbeddingStream stream, Labels labels) {
+        return selectStreaming(stream, labels, STREAMING_BLOCK_ROWS);
+    }
+
+    /** {@link #selectStreaming(EmbeddingStream, Labels)} with {@code blockRows} rows per block. */
+    public SelectionResult selectStreaming(EmbeddingStream stream, Labels labels, int blockRows) {
+        long t0 = System.nanoTime();
+        LoesStatistics stats = LoesStatistics.accumulate(linalg, stream, labels, options, blockRows,
+                LoesStatistics.defaultBudgetBytes());
+        double ms = Math.round((System.nanoTime() - t0) / 1e4) / 100.0;
+        return StatisticsLoes.select(linalg, stats, options, inputDigests, diagnostics, Map.of("accumulateMs", ms));
+    }
+
+    /**
+     * LOES from statistics accumulated (and merged) elsewhere, with this selector's options, digests and
+     * diagnostics setting (the dataset entropy is NaN: it needs the rows).
+     *
+     * @throws IllegalArgumentException when the statistics were drawn with another task, calibration fraction or
+     *                                  seed, or do not hold every calibration row yet
+     */
+    public SelectionResult select(LoesStatistics statistics) {
+        return StatisticsLoes.select(linalg, statistics, options, inputDigests, diagnostics, Map.of());
     }
 
     /** Without digests or diagnostics (tests). */

@@ -9,6 +9,7 @@
  * <p>Inside, {@code Loes} is the greedy loop of section 2; {@code LoesScore} the score formula;
  * {@code LayerGeometry} the per-layer means, Grams, isotropy and redundancy; {@code Orthogonaliser} the ridge
  * orthogonalisation of a step (projector, cross-block, dual and implicit dual routes); {@code LoesDiagnostics}
- * the layer diagnostics.
+ * the layer diagnostics; {@code StatisticsLoes} the same loop on merged centred moments
+ * ({@link org.loes4j.selection.stats.LoesStatistics}), without the rows.
  */
 package org.loes4j.selection;
