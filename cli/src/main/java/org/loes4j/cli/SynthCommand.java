@@ -2,13 +2,9 @@ package org.loes4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 import org.loes4j.selection.data.SyntheticEmbeddings;
 
@@ -79,14 +75,9 @@ final class SynthCommand implements Runnable {
         } catch (IOException ex) {
             throw new BadInputException("--out: cannot create " + out + ": " + ex.getMessage(), ex);
         }
-        // One synth per directory at a time: the lock is held while writing (the OS drops it if the process
-        // dies), so temporaries found while holding it belong to a dead run and are removed.
-        Path lockFile = out.resolve(LOCK_FILE);
-        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = tryLock(ch)) {
-            if (lock == null) {
-                throw new BadInputException("--out: " + out + " is in use by another synth run");
-            }
+        // One writer per output at a time (the lock file sits beside --out and goes away with the run; the OS
+        // drops the lock if the process dies), so temporaries found while holding it belong to a dead run.
+        try (OutputLock lock = OutputLock.acquire("--out", out, out)) {
             for (Path f : new Path[] {e, l}) {
                 if (Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     throw new BadInputException("--out: " + out + " already holds " + f.getFileName()
@@ -100,20 +91,6 @@ final class SynthCommand implements Runnable {
                     dim, l, n, Math.round(0.45 * (layers - 1)));
         } catch (IOException ex) {
             throw new BadInputException("--out: cannot write to " + out + ": " + ex.getMessage(), ex);
-        }
-    }
-
-    /**
-     * The lock file held in {@code --out} while a synth run writes there. It is left in place (empty): deleting
-     * it would let two runs lock two different files of the same name.
-     */
-    static final String LOCK_FILE = ".loes-synth.lock";
-
-    private static FileLock tryLock(FileChannel ch) throws IOException {
-        try {
-            return ch.tryLock();
-        } catch (OverlappingFileLockException e) {
-            return null;
         }
     }
 

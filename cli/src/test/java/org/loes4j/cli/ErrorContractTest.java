@@ -130,6 +130,14 @@ class ErrorContractTest {
                 labels.toString(), "--test-embeddings", emb.toString(), "--test-labels", labels.toString(),
                 "--seeds", "0");
 
+        bad("--embeddings", "probe", "--embeddings", missing, "--labels", labels.toString());
+        bad("--folds", "probe", "--embeddings", emb.toString(), "--labels", labels.toString(), "--folds", "1");
+        bad("--lambdas", "probe", "--embeddings", emb.toString(), "--labels", labels.toString(), "--lambdas", "x");
+
+        bad("--fractions", "split", "--embeddings", emb.toString(), "--fractions", "0.5,0.5", "--out",
+                dir.resolve("parts").toString());
+        bad("--embeddings", "split", "--embeddings", missing, "--out", dir.resolve("parts").toString());
+
         Set<String> all = new TreeSet<>(new CommandLine(new Main()).getSubcommands().keySet());
         all.remove("help"); // its own test below: it names a subcommand, not an option or a file
         assertEquals(all, covered, "every subcommand has bad-input cases here");
