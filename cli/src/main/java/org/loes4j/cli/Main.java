@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
         description = "Find which layers of an encoder carry a task, and train probes on them.",
         subcommands = {DoctorCommand.class, DemoCommand.class, ExtractCommand.class, SelectCommand.class,
                 SynthCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
-                CompareCommand.class, SplitCommand.class, CommandLine.HelpCommand.class})
+                CompareCommand.class, SplitCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad input and usage errors. */
     public static final int EXIT_BAD_INPUT = 2;
