@@ -267,8 +267,8 @@ public final class ReportPage {
             }
             page.paragraph("The share of the variance along each leading principal direction of a chosen layer's "
                     + "vectors (eigenvalue / trace of the covariance, largest first): a curve that drops fast means a "
-                    + "few directions dominate (anisotropy); a flat one, variance spread over many. Effective rank = "
-                    + "exp(entropy of the normalised spectrum).");
+                    + "few directions dominate (anisotropy); a flat one, variance spread over many. Effective rank "
+                    + "(Roy and Vetterli) = exp(entropy of the normalised singular values), between 1 and the width.");
             List<Charts.Curve> curves = new ArrayList<>();
             Table chosen = new Table("pick", "hidden state", "paper's layer", "effective rank", "top eigenvalue share",
                     "numerical rank / dimension", "isotropy", "dataset entropy");
