@@ -166,6 +166,26 @@ class ReportCommandTest {
         ReportInput.Selection s = (ReportInput.Selection) ReportInput.read(dir.resolve("a.json"));
         assertTrue(Double.isNaN(s.layers().get(4).isotropy()), "null reads as NaN");
         assertEquals(0.5, s.diagnostics().of(3).topFractions()[0], 1e-12);
+        assertTrue(s.layers().get(0).metrics().isEmpty(), "LOES writes no baseline metric");
+
+        // A baseline (select --baseline entropy) writes nulls for LOES's numbers and its own metric per layer.
+        Map<String, Object> base = selection(false);
+        for (Object o : (List<?>) base.get("layers")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> l = (Map<String, Object>) o;
+            l.put("fitLoss", null);
+            l.put("isotropy", null);
+            l.put("score0", null);
+            l.put("datasetEntropy", 1.0 + 0.1 * (Integer) l.get("layer"));
+        }
+        ReportInput.Selection b = (ReportInput.Selection) ReportInput.read(write("base.json", base));
+        assertEquals(Map.of("datasetEntropy", 1.2), b.layers().get(2).metrics());
+        Path html = dir.resolve("base.html");
+        assertEquals(0, run("report", "--out", html.toString(), dir.resolve("base.json").toString()).code());
+        String page = Files.readString(html);
+        assertEquals(1, Pattern.compile("data:image/png;base64,").matcher(page).results().count(),
+                "the baseline's metric is drawn across depth");
+        assertFalse(page.contains("score0 = ridge fit loss"), "no score0 to explain");
     }
 
     @Test

@@ -7,9 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 import org.loes4j.linalg.io.Json;
@@ -126,8 +129,14 @@ public sealed interface ReportInput permits ReportInput.Selection, ReportInput.L
                     + (diagnostics == null ? ", no diagnostics" : ", with diagnostics");
         }
 
-        /** One row of the per-layer table. */
-        public record LayerScore(int layer, double fitLoss, double isotropy, double score0) {
+        /**
+         * One row of the per-layer table; {@code metrics} holds a baseline's own per-layer numbers (e.g.
+         * {@code datasetEntropy}), by name, in file order.
+         */
+        public record LayerScore(int layer, double fitLoss, double isotropy, double score0, Map<String, Double> metrics) {
+            public LayerScore {
+                metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+            }
         }
 
         /** The diagnostics: per layer, and the pairwise redundancy matrix in the order of {@code layers}. */
@@ -164,6 +173,9 @@ public sealed interface ReportInput permits ReportInput.Selection, ReportInput.L
             }
         }
 
+        /** The keys of a layer entry every selection writes; any other number is a baseline's metric. */
+        private static final Set<String> LAYER_KEYS = Set.of("layer", "fitLoss", "isotropy", "score0", "selected");
+
         static Selection of(Path file, Map<String, Object> json) {
             int[] selected = ints(json.get("selected"), "selected");
             List<LayerScore> layers = new ArrayList<>();
@@ -171,8 +183,14 @@ public sealed interface ReportInput permits ReportInput.Selection, ReportInput.L
             for (int i = 0; i < ls.size(); i++) {
                 Map<String, Object> l = ls.get(i);
                 String at = "layers[" + i + "]";
+                Map<String, Double> metrics = new LinkedHashMap<>();
+                for (Map.Entry<String, Object> e : l.entrySet()) {
+                    if (!LAYER_KEYS.contains(e.getKey()) && (e.getValue() == null || e.getValue() instanceof Number)) {
+                        metrics.put(e.getKey(), number(e.getValue(), at + "." + e.getKey()));
+                    }
+                }
                 layers.add(new LayerScore(integer(l.get("layer"), at + ".layer"), number(l.get("fitLoss"), at + ".fitLoss"),
-                        number(l.get("isotropy"), at + ".isotropy"), number(l.get("score0"), at + ".score0")));
+                        number(l.get("isotropy"), at + ".isotropy"), number(l.get("score0"), at + ".score0"), metrics));
             }
             Diagnostics diagnostics = null;
             if (json.get("diagnostics") instanceof Map<?, ?> d) {

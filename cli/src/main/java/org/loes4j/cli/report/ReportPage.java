@@ -152,15 +152,50 @@ public final class ReportPage {
         if (!isotropy.isEmpty()) {
             panels.add(new Charts.Panel("isotropy", isotropy, score0.isEmpty()));
         }
+        // A baseline (select --baseline) writes its own per-layer metric instead of score0 and isotropy.
+        Map<String, List<Charts.LayerSeries>> metrics = new LinkedHashMap<>();
+        for (Selection s : selections) {
+            Set<String> names = new TreeSet<>();
+            for (Selection.LayerScore l : s.layers()) {
+                names.addAll(l.metrics().keySet());
+            }
+            for (String name : names) {
+                int n = s.layers().size();
+                int[] ls = new int[n];
+                double[] v = new double[n];
+                for (int i = 0; i < n; i++) {
+                    ls[i] = s.layers().get(i).layer();
+                    v[i] = s.layers().get(i).metrics().getOrDefault(name, Double.NaN);
+                }
+                if (anyFinite(v)) {
+                    metrics.computeIfAbsent(name, k -> new ArrayList<>())
+                            .add(new Charts.LayerSeries(labels.get(s), ls, v, null, colours.get(s)));
+                }
+            }
+        }
+        boolean labelled = !score0.isEmpty() || !isotropy.isEmpty();
+        for (Map.Entry<String, List<Charts.LayerSeries>> e : metrics.entrySet()) {
+            panels.add(new Charts.Panel(e.getKey() + " (baseline's metric)", e.getValue(), !labelled));
+            labelled = true;
+        }
+        if (!labelled && !selections.isEmpty() && !panels.isEmpty()) {
+            // Only the probe panel: the picks are labelled there.
+            Charts.Panel only = panels.getFirst();
+            panels.set(0, new Charts.Panel(only.axisLabel(), only.series(), true));
+        }
         StringBuilder caption = new StringBuilder();
         if (!selections.isEmpty()) {
-            caption.append(oneSelection ? "Red lines" : "Solid lines in each selection's colour")
-                    .append(" mark the layers select picked, labelled with their pick order (#1 first). ");
+            if (!panels.isEmpty()) {
+                caption.append(oneSelection ? "Red lines" : "Solid lines in each selection's colour")
+                        .append(" mark the layers select picked, labelled with their pick order (#1 first). ");
+            }
             for (Selection s : selections) {
                 caption.append(labels.get(s)).append(" (").append(s.method()).append(") picked ")
                         .append(Arrays.toString(s.selected())).append(". ");
             }
-            caption.append("score0 = ridge fit loss + alpha (1 - isotropy) decides the first pick. ");
+            if (!score0.isEmpty()) {
+                caption.append("score0 = ridge fit loss + alpha (1 - isotropy) decides the first pick. ");
+            }
         }
         if (!probes.isEmpty()) {
             caption.append("The probe curve is the mean held-out score of a cross-validated ridge probe on one layer; "
@@ -177,6 +212,9 @@ public final class ReportPage {
         }
         if (probes.isEmpty()) {
             caption.append("No probe given: pass the JSON of loes probe --json to see a per-layer probe score. ");
+        }
+        if (panels.isEmpty()) {
+            caption.append("The files hold no per-layer numbers to draw.");
         }
         page.paragraph(caption.toString().strip());
         if (!panels.isEmpty()) {
