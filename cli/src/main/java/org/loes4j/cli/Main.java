@@ -25,7 +25,7 @@ import picocli.CommandLine.Command;
         subcommands = {DoctorCommand.class, DemoCommand.class, ExtractCommand.class, SelectCommand.class,
                 ProbeCommand.class,
                 SynthCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
-                CompareCommand.class, SplitCommand.class, CommandLine.HelpCommand.class})
+                CompareCommand.class, SplitCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad input and usage errors. */
     public static final int EXIT_BAD_INPUT = 2;

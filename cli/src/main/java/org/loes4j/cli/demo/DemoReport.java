@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Everything the demo report shows: the per-layer curves, the selection, the method table and the
- * provenance. Layers are numbered as in the paper (0 = the first transformer block).
+ * provenance. Layers are hidden-state indices (1 = the first transformer block, the paper's layer 0).
  *
  * @param title        page title
  * @param task         one sentence describing the task

@@ -7,14 +7,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.loes4j.cli.report.Charts;
+import org.loes4j.cli.report.HtmlPage;
+import org.loes4j.cli.report.ProvenanceSection;
+import org.loes4j.cli.report.Table;
 import org.loes4j.linalg.io.AtomicFile;
 import org.loes4j.linalg.io.Json;
 
@@ -98,84 +100,56 @@ public final class ReportWriter {
         }
     }
 
-    /** The page. */
+    /** The page: built with the shared report pieces ({@link HtmlPage}, {@link Table}, {@link Charts}). */
     public static String html(DemoReport r) throws IOException {
-        String layerPng = Base64.getEncoder().encodeToString(
-                DemoCharts.png(DemoCharts.layerChart(r), LAYER_CHART_W, LAYER_CHART_H));
-        String methodPng = Base64.getEncoder().encodeToString(
-                DemoCharts.png(DemoCharts.methodChart(r), METHOD_CHART_W, METHOD_CHART_H));
-        StringBuilder h = new StringBuilder(layerPng.length() + methodPng.length() + 16_384);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>").append(esc(r.title())).append("</title>\n<style>\n")
-                .append("body{font-family:system-ui,-apple-system,'DejaVu Sans',sans-serif;max-width:960px;")
-                .append("margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\n")
-                .append("h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.8em;")
-                .append("border-bottom:1px solid #ddd;padding-bottom:.2em}\n")
-                .append("table{border-collapse:collapse;margin:.6em 0;font-size:.92em}")
-                .append("th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}")
-                .append("th{background:#f3f3f3}td{overflow-wrap:anywhere}td.n{text-align:right;font-variant-numeric:tabular-nums}\n")
-                .append("tr.sel td{background:#fde8e8}img{max-width:100%;height:auto;border:1px solid #eee}\n")
-                .append(".muted{color:#666;font-size:.9em}code{background:#f5f5f5;padding:0 .2em}\n")
-                .append("</style>\n</head>\n<body>\n");
-        h.append("<h1>").append(esc(r.title())).append("</h1>\n");
-        h.append("<p>").append(esc(r.task())).append("</p>\n");
-        h.append("<p class=\"muted\">Classes: ").append(esc(String.join("; ", r.classes()))).append(". Passages: ");
+        HtmlPage page = new HtmlPage(r.title());
+        page.heading(1, null, r.title());
+        page.paragraph(r.task());
         List<String> parts = new ArrayList<>();
         r.splits().forEach((k, v) -> parts.add(v + " " + k));
-        h.append(esc(String.join(", ", parts))).append(".</p>\n");
+        page.muted("Classes: " + String.join("; ", r.classes()) + ". Passages: " + String.join(", ", parts) + ".");
 
         boolean multi = r.multiSeed();
-        h.append("<h2>Results on the test split</h2>\n<table>\n<tr><th>method</th><th>layers</th>")
-                .append("<th>accuracy</th><th>macro-F1</th>").append(multi ? "<th>p vs Last</th>" : "")
-                .append("<th>note</th></tr>\n");
+        page.heading(2, "methods", "Results on the test split");
+        Table methods = multi ? new Table("method", "layers", "accuracy", "macro-F1", "p vs Last", "note")
+                : new Table("method", "layers", "accuracy", "macro-F1", "note");
         for (DemoReport.MethodResult m : r.methods()) {
-            h.append("<tr><td>").append(esc(m.name())).append("</td><td>").append(esc(m.layerList()))
-                    .append("</td><td class=\"n\">").append(score(m.accuracy(), m.accuracyStd(), multi))
-                    .append("</td><td class=\"n\">").append(score(m.macroF1(), m.macroF1Std(), multi)).append("</td>");
+            List<Table.Cell> cells = new ArrayList<>(List.of(Table.text(m.name()), Table.text(m.layerList()),
+                    score(m.accuracy(), m.accuracyStd(), multi), score(m.macroF1(), m.macroF1Std(), multi)));
             if (multi) {
-                h.append("<td class=\"n\">").append(esc(DemoReport.pValue(m.pValue()))).append("</td>");
+                cells.add(Table.num(DemoReport.pValue(m.pValue())));
             }
-            h.append("<td>").append(esc(m.note())).append("</td></tr>\n");
+            cells.add(Table.text(m.note()));
+            methods.row(false, cells.toArray(Table.Cell[]::new));
         }
-        h.append("</table>\n");
-        if (!r.notes().isEmpty()) {
-            h.append("<ul>\n");
-            for (String note : r.notes()) {
-                h.append("<li>").append(esc(note)).append("</li>\n");
-            }
-            h.append("</ul>\n");
-        }
-        h.append("<img alt=\"Test accuracy and macro-F1 by method\" src=\"data:image/png;base64,").append(methodPng)
-                .append("\">\n");
+        page.table(methods);
+        page.list(r.notes());
+        page.image("Test accuracy and macro-F1 by method",
+                Charts.png(DemoCharts.methodChart(r), METHOD_CHART_W, METHOD_CHART_H));
 
-        h.append("<h2>Layers across depth</h2>\n<p>LOES selected ").append(esc(Arrays.toString(r.selected())))
-                .append(" (in selection order). Layers are hidden-state indices: index k is the output of transformer ")
-                .append("block k, which the paper calls layer k - 1 (shown beside it). score0 = ridge fit loss + alpha (1 - isotropy) decides the first pick; ")
-                .append("the single-layer probe is a ridge classifier on one layer, scored on the test split.</p>\n");
-        h.append("<img alt=\"score0, isotropy and single-layer probe accuracy by layer\" src=\"data:image/png;base64,")
-                .append(layerPng).append("\">\n");
-        h.append("<table>\n<tr><th>layer (hidden state)</th><th>paper's layer</th><th>score0</th><th>isotropy</th><th>probe accuracy</th>")
-                .append("<th>pick</th></tr>\n");
+        page.heading(2, "layers", "Layers across depth");
+        page.paragraph("LOES selected " + Arrays.toString(r.selected()) + " (in selection order). Layers are hidden-state "
+                + "indices: index k is the output of transformer block k, which the paper calls layer k - 1 (shown "
+                + "beside it). score0 = ridge fit loss + alpha (1 - isotropy) decides the first pick; the single-layer "
+                + "probe is a ridge classifier on one layer, scored on the test split.");
+        page.image("score0, isotropy and single-layer probe accuracy by layer",
+                Charts.png(DemoCharts.layerChart(r), LAYER_CHART_W, LAYER_CHART_H));
+        Table layers = new Table("layer (hidden state)", "paper's layer", "score0", "isotropy", "probe accuracy", "pick");
         for (int i = 0; i < r.layers().length; i++) {
-            int pick = pickOrder(r.selected(), r.layers()[i]);
-            h.append(pick > 0 ? "<tr class=\"sel\">" : "<tr>").append("<td>").append(r.layers()[i])
-                    .append("</td><td>").append(r.layers()[i] == 0 ? "embedding output" : r.layers()[i] - 1)
-                    .append("</td><td class=\"n\">").append(fmt(r.score0()[i])).append("</td><td class=\"n\">")
-                    .append(fmt(r.isotropy()[i])).append("</td><td class=\"n\">").append(fmt(r.probeAccuracy()[i]))
-                    .append("</td><td>").append(pick > 0 ? "#" + pick : "").append("</td></tr>\n");
+            int layer = r.layers()[i];
+            int pick = pickOrder(r.selected(), layer);
+            layers.row(pick > 0, Table.text(Integer.toString(layer)),
+                    Table.text(layer == 0 ? "embedding output" : Integer.toString(layer - 1)), Table.num(r.score0()[i]),
+                    Table.num(r.isotropy()[i]), Table.num(r.probeAccuracy()[i]), Table.text(pick > 0 ? "#" + pick : ""));
         }
-        h.append("</table>\n");
+        page.table(layers);
 
-        h.append("<h2>Provenance</h2>\n<table>\n");
-        for (Map.Entry<String, String> e : flatten(r.provenance()).entrySet()) {
-            h.append("<tr><th>").append(esc(e.getKey())).append("</th><td>").append(esc(e.getValue()))
-                    .append("</td></tr>\n");
-        }
-        h.append("</table>\n");
-        h.append("<h2>Data</h2>\n<p class=\"muted\">").append(esc(r.attribution())).append("</p>\n");
-        h.append("</body>\n</html>\n");
-        return h.toString();
+        page.heading(2, "provenance", "Provenance");
+        page.muted("How the numbers were made, grouped; open a group to read it.");
+        page.raw(ProvenanceSection.html(r.provenance()));
+        page.heading(2, "data", "Data");
+        page.muted(r.attribution());
+        return page.finish();
     }
 
     /** The report's numbers as a JSON-ready map (non-finite values as null). */
@@ -256,31 +230,6 @@ public final class ReportWriter {
         return String.valueOf(o);
     }
 
-    /** Nested maps as {@code a.b.c -> value}, arrays and lists as text. */
-    static Map<String, String> flatten(Map<String, Object> m) {
-        Map<String, String> out = new LinkedHashMap<>();
-        flatten("", m, out);
-        return out;
-    }
-
-    private static void flatten(String prefix, Map<?, ?> m, Map<String, String> out) {
-        for (Map.Entry<?, ?> e : m.entrySet()) {
-            String key = prefix.isEmpty() ? String.valueOf(e.getKey()) : prefix + "." + e.getKey();
-            Object v = e.getValue();
-            if (v instanceof Map<?, ?> sub) {
-                flatten(key, sub, out);
-            } else if (v instanceof int[] a) {
-                out.put(key, Arrays.toString(a));
-            } else if (v instanceof double[] a) {
-                out.put(key, Arrays.toString(a));
-            } else if (v instanceof long[] a) {
-                out.put(key, Arrays.toString(a));
-            } else {
-                out.put(key, String.valueOf(v));
-            }
-        }
-    }
-
     private static int pickOrder(int[] selected, int layer) {
         for (int k = 0; k < selected.length; k++) {
             if (selected[k] == layer) {
@@ -290,29 +239,8 @@ public final class ReportWriter {
         return 0;
     }
 
-    private static String score(double mean, double std, boolean multi) {
-        return multi ? fmt(mean) + " &plusmn; " + fmt(Double.isFinite(std) ? std : 0.0) : fmt(mean);
-    }
-
-    private static String fmt(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "n/a";
-    }
-
-    /** HTML-escapes text for element content and attribute values. */
-    static String esc(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '&' -> sb.append("&amp;");
-                case '"' -> sb.append("&quot;");
-                case '\'' -> sb.append("&#39;");
-                default -> sb.append(c);
-            }
-        }
-        return sb.toString();
+    private static Table.Cell score(double mean, double std, boolean multi) {
+        return multi ? Table.numHtml(HtmlPage.plusMinus(mean, std)) : Table.num(mean);
     }
 
     private static void deleteTree(Path dir) throws IOException {

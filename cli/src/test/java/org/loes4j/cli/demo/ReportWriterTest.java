@@ -80,6 +80,11 @@ class ReportWriterTest {
         assertTrue(html.contains("<title>Demo &amp; test</title>"));
         assertTrue(html.contains("25 &lt;test&gt;"));
         assertTrue(html.contains("seeds.split"));
+        // The provenance is folded by group, not one flat table.
+        assertTrue(html.contains("<details><summary>environment"), "environment folded");
+        int hyper = html.indexOf("<details><summary>hyper-parameters");
+        assertTrue(hyper > 0 && html.indexOf("seeds.split") > hyper
+                && html.indexOf("seeds.split") < html.indexOf("</details>", hyper), "seeds sit in hyper-parameters");
         assertTrue(html.contains("<td>LOES-4</td><td>[7, 3, 11, 0]</td><td class=\"n\">0.6100</td>"));
         assertTrue(html.contains("n/a"), "a NaN is shown as n/a");
         assertTrue(html.contains("<li>One seed &lt;only&gt;.</li>"), "notes are listed, escaped");
