@@ -23,9 +23,8 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Find which layers of an encoder carry a task, and train probes on them.",
         subcommands = {DoctorCommand.class, DemoCommand.class, ExtractCommand.class, SelectCommand.class,
-                ProbeCommand.class,
-                SynthCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
-                CompareCommand.class, SplitCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
+                ProbeCommand.class, SynthCommand.class, SplitCommand.class, TrainCommand.class, EvaluateCommand.class,
+                PredictCommand.class, CompareCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad input and usage errors. */
     public static final int EXIT_BAD_INPUT = 2;

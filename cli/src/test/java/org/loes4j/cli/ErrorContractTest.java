@@ -138,6 +138,9 @@ class ErrorContractTest {
                 dir.resolve("parts").toString());
         bad("--embeddings", "split", "--embeddings", missing, "--out", dir.resolve("parts").toString());
 
+        bad(missing, "report", "--out", dir.resolve("r.html").toString(), missing);
+        bad(labels.toString(), "report", "--out", dir.resolve("r.html").toString(), labels.toString());
+
         Set<String> all = new TreeSet<>(new CommandLine(new Main()).getSubcommands().keySet());
         all.remove("help"); // its own test below: it names a subcommand, not an option or a file
         assertEquals(all, covered, "every subcommand has bad-input cases here");
