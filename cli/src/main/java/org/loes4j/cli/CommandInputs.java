@@ -87,7 +87,9 @@ final class CommandInputs implements AutoCloseable {
         } catch (IOException ex) {
             throw new BadInputException(labelOption + ": cannot read " + file + ": " + ex.getMessage(), ex);
         } catch (IllegalArgumentException ex) {
-            throw new BadInputException(labelOption + ": " + ex.getMessage(), ex);
+            String m = ex.getMessage() == null ? "" : ex.getMessage();
+            throw new BadInputException(labelOption + ": " + m.replace("use the regression task", "use --task regression"),
+                    ex);
         }
         if (y.size() != embeddings.rows()) {
             throw new BadInputException(labelOption + ": " + file + " holds " + y.size() + " labels, " + option + " has "

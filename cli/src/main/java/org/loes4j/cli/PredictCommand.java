@@ -43,11 +43,11 @@ final class PredictCommand implements Runnable {
 
     @Override
     public void run() {
-        Probe probe = ProbeFiles.load(model);
         try (CommandInputs in = CommandInputs.open("--embeddings", embeddings)) {
             Map<String, Path> inputs = new LinkedHashMap<>(in.inputFiles());
             inputs.put("--model", model);
             AtomicFiles.checkOutput("--out", out, inputs);
+            Probe probe = ProbeFiles.load(model);
             ProbeFiles.checkInputs(probe, "--embeddings", in.embeddings());
             Predictions p = probe.predict(in.embeddings());
             AtomicFile.writeString(out, csv(p));
