@@ -261,7 +261,7 @@ final class JsLiteral {
                 throw error("malformed exponent");
             }
         }
-        if (Character.isJavaIdentifierPart(peek())) {
+        if (identifierPart(peek())) {
             throw error("malformed number");
         }
         String s = text.subSequence(start, pos).toString();
@@ -287,7 +287,7 @@ final class JsLiteral {
     private Boolean minifiedBoolean() {
         pos++;
         char c = peek();
-        if ((c == '0' || c == '1') && !Character.isJavaIdentifierPart(peekAt(pos + 1))) {
+        if ((c == '0' || c == '1') && !identifierPart(peekAt(pos + 1))) {
             pos++;
             return c == '0';
         }
@@ -296,13 +296,18 @@ final class JsLiteral {
 
     private String identifier() {
         int start = pos;
-        while (pos < text.length() && (Character.isJavaIdentifierPart(text.charAt(pos)))) {
+        while (pos < text.length() && identifierPart(text.charAt(pos))) {
             pos++;
         }
         return text.subSequence(start, pos).toString();
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** A character of a JavaScript identifier (the end-of-text marker '\0' is not). */
+    private static boolean identifierPart(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+    }
 
     private char peek() {
         return peekAt(pos);
