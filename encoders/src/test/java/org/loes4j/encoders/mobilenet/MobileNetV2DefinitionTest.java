@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.loes4j.linalg.FMatrix;
 import org.loes4j.linalg.Linalg;
@@ -31,17 +31,19 @@ class MobileNetV2DefinitionTest {
     /** Max |scalar backend - vector backend| over every activation: two float32 GEMM summation orders. */
     private static final double BACKEND_ABS_TOL = 2.5e-4;
 
-    private static Path modelDir;
     private static TfjsLayersModel graph;
     private static MobileNetV2Weights weights;
     private static float[][] grey;
 
-    @BeforeAll
-    static void load() throws Exception {
-        modelDir = NodeFixtures.nsfwjsMobileNetV2();
-        graph = TfjsLayersModel.read(modelDir);
-        weights = KerasMobileNetV2Importer.load(graph);
-        grey = TestImages.fashionMnist();
+    /** Per test, not once per class, so that a skip (no npm) is reported on every test with its reason. */
+    @BeforeEach
+    void load() throws Exception {
+        Path dir = NodeFixtures.nsfwjsMobileNetV2();
+        if (graph == null) {
+            graph = TfjsLayersModel.read(dir);
+            weights = KerasMobileNetV2Importer.load(graph);
+            grey = TestImages.fashionMnist();
+        }
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.loes4j.encoders.ImageEncoder;
 import org.loes4j.encoders.TestModels;
@@ -55,11 +55,14 @@ class MobileNetV2ReferenceTest {
     private static Path nodeModules;
     private static float[][] grey;
 
-    @BeforeAll
-    static void fixtures() throws Exception {
+    /** Per test, not once per class, so that a skip (no node/npm) is reported on every test with its reason. */
+    @BeforeEach
+    void fixtures() throws Exception {
         modelDir = NodeFixtures.nsfwjsMobileNetV2();
         nodeModules = NodeFixtures.tfjsNodeModules();
-        grey = TestImages.fashionMnist();
+        if (grey == null) {
+            grey = TestImages.fashionMnist();
+        }
     }
 
     @Test
