@@ -3,6 +3,8 @@ package org.loes4j.encoders.mobilenet;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +16,11 @@ import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.loes4j.data.LayeredEmbeddings;
+import org.loes4j.encoders.Architectures;
+import org.loes4j.encoders.ImageEncoder;
+import org.loes4j.encoders.LayerwiseEncoder;
+import org.loes4j.linalg.DMatrix;
 import org.loes4j.linalg.FMatrix;
 import org.loes4j.linalg.Linalg;
 
@@ -30,6 +37,8 @@ class MobileNetV2DefinitionTest {
     private static final double DEFINITION_ABS_TOL = 2.5e-4;
     /** Max |scalar backend - vector backend| over every activation: two float32 GEMM summation orders. */
     private static final double BACKEND_ABS_TOL = 2.5e-4;
+    /** Pooled (rounded once to float32) against the double mean of the same activations. */
+    private static final double POOLING_TOL = 1e-6;
 
     private static TfjsLayersModel graph;
     private static MobileNetV2Weights weights;
@@ -170,6 +179,38 @@ class MobileNetV2DefinitionTest {
         model.forward(new ImageBatch(pixels, pixels.length / (h * w * 3), h, w), (t, a, n, th, tw) -> out.add(a.copy()));
         assertEquals(model.taps(), out.size());
         return out;
+    }
+
+    @Test
+    void mobileNetIsALayerwiseEncoderLoadedByTheRegistry() throws Exception {
+        String dir = NodeFixtures.nsfwjsMobileNetV2().toString();
+        assertSame(Architectures.MOBILENET_V2, Architectures.detect(dir));
+        ImageEncoder encoder = assertInstanceOf(ImageEncoder.class, Architectures.load(dir, Linalg.get()));
+        assertEquals("mobilenet_v2", encoder.architecture());
+        assertEquals(LayerwiseEncoder.Modality.IMAGE, encoder.modality());
+        assertEquals(weights.tapNames(), encoder.layerNames());
+        assertArrayEquals(weights.tapWidths(), encoder.layerWidths());
+
+        float[] pixels = TestImages.resizeNearest(grey, 3, 64, 48);
+        LayeredEmbeddings layers = encoder.encodeLayers(new ImageBatch(pixels, 3, 64, 48));
+        assertEquals(18, layers.layerCount());
+        assertArrayEquals(weights.tapWidths(), layers.widths());
+        // Pooling is the per-image channel mean of each tap, whatever the batch size.
+        List<FMatrix> taps = taps(new MobileNetV2(weights, Linalg.get()), pixels, 64, 48);
+        int[][] sizes = encoder.model().tapSizes(64, 48);
+        for (int t = 0; t < taps.size(); t++) {
+            DMatrix pooled = layers.load(t);
+            int pixelsPerImage = sizes[t][0] * sizes[t][1];
+            for (int i = 0; i < 3; i++) {
+                for (int c = 0; c < taps.get(t).cols(); c++) {
+                    double sum = 0;
+                    for (int p = 0; p < pixelsPerImage; p++) {
+                        sum += taps.get(t).get(i * pixelsPerImage + p, c);
+                    }
+                    assertEquals(sum / pixelsPerImage, pooled.get(i, c), POOLING_TOL, "tap " + t + ", image " + i);
+                }
+            }
+        }
     }
 
     @Test
