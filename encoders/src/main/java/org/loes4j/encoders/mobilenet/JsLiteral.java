@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * engine, only the literal subset that occurs there.
  *
  * <p>Accepted: objects with unquoted identifier keys or quoted keys ({@code {min:-.87,"a":1}}), arrays,
- * strings in single or double quotes (escapes {@code \n \t \r \b \f \v \0 \\ \' \" \xHH}, and a backslash-u with four hex digits), numbers
+ * strings in single or double quotes (escapes {@code \n \t \r \b \f \v \0 \\ \' \" \xHH}, and a backslash-u
+ * with four hex digits), numbers
  * with optional sign, leading or trailing dot and exponent ({@code .0326}, {@code -0}, {@code 4e-7}),
  * {@code true}, {@code false}, the minified booleans {@code !0} and {@code !1}, and {@code null}; trailing
  * commas are allowed. JSON is a subset, so {@code model.json} files read too. Objects become
