@@ -6,6 +6,7 @@ module org.loes4j.encoders {
 
     exports org.loes4j.encoders;
     exports org.loes4j.encoders.bert;
+    exports org.loes4j.encoders.mobilenet;
     exports org.loes4j.encoders.onnx;
     exports org.loes4j.encoders.tokenizer;
 }

@@ -36,7 +36,11 @@ import org.loes4j.linalg.io.Safetensors;
  * <p>Hidden-state indexing: index 0 is the embedding output, index k the output of block k - 1;
  * {@link #stateNames()} names them ({@code embeddings}, {@code encoder.layer.0}, ...).
  */
-public final class TextEncoder {
+public final class TextEncoder implements LayerwiseEncoder<List<String>> {
+    /** {@link #defaultOptions()}'s token limit and batch size: the CLI's {@code extract} defaults. */
+    private static final int DEFAULT_MAX_LENGTH = 256;
+    private static final int DEFAULT_BATCH_SIZE = 32;
+
     private final ModelFiles files;
     private final WordPieceTokenizer tokenizer;
     private final BertModel model;
@@ -107,6 +111,45 @@ public final class TextEncoder {
             names.add("encoder.layer." + k);
         }
         return Collections.unmodifiableList(names);
+    }
+
+    @Override
+    public String architecture() {
+        return Architectures.BERT.name();
+    }
+
+    @Override
+    public Modality modality() {
+        return Modality.TEXT;
+    }
+
+    /** {@link #stateNames()}. */
+    @Override
+    public List<String> layerNames() {
+        return stateNames();
+    }
+
+    /** The hidden width, for every hidden state. */
+    @Override
+    public int[] layerWidths() {
+        int[] w = new int[config().hiddenStates()];
+        Arrays.fill(w, config().hidden());
+        return w;
+    }
+
+    /**
+     * Mean pooling, at most 256 tokens per text (or the model's positions, if fewer), 32 texts per
+     * forward pass: the CLI's {@code extract} defaults.
+     */
+    public Options defaultOptions() {
+        return new Options(EnumSet.of(Pooling.MEAN), Math.min(DEFAULT_MAX_LENGTH, config().maxPositions()),
+                DEFAULT_BATCH_SIZE);
+    }
+
+    /** {@code encode(texts, defaultOptions()).get(Pooling.MEAN)}: every hidden state, mean-pooled. */
+    @Override
+    public LayeredEmbeddings encodeLayers(List<String> texts) {
+        return encode(texts, defaultOptions()).get(Pooling.MEAN);
     }
 
     /**
