@@ -96,7 +96,9 @@ class SparkExtractTest {
     static void start() throws Exception {
         assertEquals(48, SENTENCES.size());
         spark = LocalSpark.start("SparkExtractTest");
-        TextEncoder encoder = TextEncoder.load(MODEL);
+        // The executors' encoder (this JVM's one copy): loading the weights twice would only cost time, and the
+        // comparison is of the two ways of calling it, batches of the whole list against Spark's partitions.
+        TextEncoder encoder = EncoderHolder.get(MODEL);
         LayeredEmbeddings e = encoder.encode(SENTENCES, new TextEncoder.Options(EnumSet.of(Pooling.MEAN), MAX_LENGTH,
                 BATCH)).get(Pooling.MEAN);
         direct = new DMatrix[e.layerCount()];
@@ -181,7 +183,8 @@ class SparkExtractTest {
 
     @Test
     void theLayersTableReadsBackAsBlocks() {
-        Dataset<Row> table = SparkExtract.extract(sentences(3), options());
+        // Cached: opening runs two small jobs (the first row, the distinct labels) before the real pass.
+        Dataset<Row> table = SparkExtract.extract(sentences(3), options()).cache();
         EmbeddingTable t = EmbeddingTable.open(table, "id");
         assertEquals(direct.length, t.layerCount());
         assertEquals(direct[0].cols(), t.width(0));
