@@ -245,6 +245,33 @@ class SparkExtractTest {
         }
     }
 
+    /** The README's example (a snippet region): extraction to Parquet, then the table read back as row blocks. */
+    @Test
+    void theReadmeExampleRuns(@TempDir Path dir) {
+        String input = dir.resolve("texts.parquet").toString();
+        String output = dir.resolve("embeddings.parquet").toString();
+        sentences(2).where("id < 6").withColumnRenamed("id", "label").write().parquet(input);
+
+        // snippet:start spark
+        Dataset<Row> texts = spark.read().parquet(input);                 // a "text" and a "label" column
+        SparkExtract.extractToParquet(texts, SparkExtract.Options.of("all-MiniLM-L6-v2", "text")
+                .withLabelColumn("label").withPooling(Pooling.MEAN).withMaxLength(64), output);
+
+        EmbeddingTable table = EmbeddingTable.open(spark.read().parquet(output), "label");
+        List<Long> rowsPerPartition = table.mapPartitions(1024, (partition, blocks) -> {
+            long rows = 0;
+            while (blocks.hasNext()) {
+                EmbeddingTable.LabelledBlock block = blocks.next();  // one rows x d matrix per layer, and Labels
+                rows += block.rows().rows();
+            }
+            return rows;
+        }).collect();
+        // snippet:end spark
+
+        assertEquals(6, rowsPerPartition.stream().mapToLong(Long::longValue).sum());
+        assertEquals(direct.length, table.layerCount());
+    }
+
     @Test
     void theJobSaysWhatItDoesNotKnow() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
