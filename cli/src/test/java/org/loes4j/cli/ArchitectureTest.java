@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the module graph of STYLE.md real: {@code cli -> {encoders, selection, training} -> data -> linalg <-
- * native-bindings}, bench on top of everything, and no third-party runtime dependency in the core
- * modules (linalg, data, selection, training); and one data vocabulary: the embeddings, labels, task and
- * provenance types exist once, in {@code data}.
+ * native-bindings}, bench and spark on top of everything (and Spark in spark only), and no third-party
+ * runtime dependency in the core modules (linalg, data, selection, training); and one data vocabulary: the
+ * embeddings, labels, task and provenance types exist once, in {@code data}.
  */
 class ArchitectureTest {
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
@@ -34,6 +34,8 @@ class ArchitectureTest {
             "cli", Set.of("org.loes4j.linalg", "org.loes4j.data", "org.loes4j.nativebindings", "org.loes4j.encoders",
                     "org.loes4j.selection", "org.loes4j.training"),
             "bench", Set.of("org.loes4j.linalg", "org.loes4j.data", "org.loes4j.nativebindings", "org.loes4j.encoders",
+                    "org.loes4j.selection", "org.loes4j.training"),
+            "spark", Set.of("org.loes4j.linalg", "org.loes4j.data", "org.loes4j.nativebindings", "org.loes4j.encoders",
                     "org.loes4j.selection", "org.loes4j.training"));
 
     private static final Pattern REQUIRES = Pattern.compile("requires\\s+(?:static\\s+|transitive\\s+)*([\\w.]+)\\s*;");
@@ -49,10 +51,12 @@ class ArchitectureTest {
     }
 
     /**
-     * bench alone runs on the class path: EJML's jars are automatic modules that split packages
-     * ({@code org.ejml.dense.row} in several jars), which no module graph accepts (see bench/pom.xml).
+     * Modules that run on the class path only, without a module-info (and may use every other module): bench,
+     * because EJML's jars are automatic modules that split packages ({@code org.ejml.dense.row} in several
+     * jars), which no module graph accepts (see bench/pom.xml); spark, because Spark is no named module and
+     * runs on the class path of its driver and executors.
      */
-    private static final Set<String> CLASS_PATH_ONLY = Set.of("bench");
+    private static final Set<String> CLASS_PATH_ONLY = Set.of("bench", "spark");
 
     /** Reactor modules without Java code: the BOM users import. */
     private static final Set<String> POM_ONLY = Set.of("bom");
@@ -100,6 +104,25 @@ class ArchitectureTest {
                 boolean ours = dep.contains("<groupId>org.loes4j</groupId>");
                 boolean testOnly = dep.contains("<scope>test</scope>");
                 assertTrue(ours || testOnly, module + "/pom.xml has a third-party runtime dependency: " + dep.trim());
+            }
+        }
+    }
+
+    /** Spark (hundreds of megabytes of dependencies) stays in the spark module: no other pom or source names it. */
+    @Test
+    void onlyTheSparkModuleUsesSpark() throws IOException {
+        for (String module : ALLOWED.keySet()) {
+            if (module.equals("spark")) {
+                continue;
+            }
+            String pom = Files.readString(ROOT.resolve(module).resolve("pom.xml"));
+            assertTrue(!pom.contains("org.apache.spark"), module + "/pom.xml names org.apache.spark");
+            Path src = ROOT.resolve(module).resolve("src/main/java");
+            try (var files = Files.walk(src)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    assertTrue(!Files.readString(f).contains("org.apache.spark"),
+                            ROOT.relativize(f) + " uses org.apache.spark");
+                }
             }
         }
     }
