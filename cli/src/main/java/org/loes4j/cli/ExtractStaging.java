@@ -2,9 +2,7 @@ package org.loes4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
@@ -60,9 +58,6 @@ final class ExtractStaging {
 
     private static final String RESULT = "result";
     private static final String CHUNK_FORMAT = "loes4j-extract-chunk/1";
-    private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    /** Digest input slices: a ByteBuffer view holds at most 2^31 - 1 bytes. */
-    private static final long DIGEST_SLICE = 1L << 30;
 
     private final Path dir;
     private final String keySha256;
@@ -307,21 +302,33 @@ final class ExtractStaging {
      * then its record (atomically). A crash between the two leaves a data file without a record, which
      * {@link #finished} rejects.
      */
+    /** Floats per positional write of a chunk's data file (8 MiB). */
+    private static final int WRITE_SLICE_FLOATS = 1 << 21;
+
     void write(int index, int start, int end, float[] values, long tokens, int truncated) throws IOException {
         Path data = dataFile(index);
         long bytes = (long) values.length * Float.BYTES;
         MessageDigest md = sha256();
+        // Plain positional writes, not a mapping: a full disk is then an IOException naming the file (a store
+        // into a mapping of unallocated blocks would be an InternalError instead).
         AtomicFile.write(data, tmp -> {
-            try (FileChannel fc = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                 Arena arena = Arena.ofConfined()) {
-                if (bytes > 0) {
-                    MemorySegment dst = fc.map(FileChannel.MapMode.READ_WRITE, 0, bytes, arena);
-                    MemorySegment.copy(values, 0, dst, FLOAT_LE, 0, values.length);
-                    for (long off = 0; off < bytes; off += DIGEST_SLICE) {
-                        md.update(dst.asSlice(off, Math.min(DIGEST_SLICE, bytes - off)).asByteBuffer());
+            try (FileChannel fc = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.allocate((int) Math.min(bytes, WRITE_SLICE_FLOATS * Float.BYTES))
+                        .order(ByteOrder.LITTLE_ENDIAN);
+                long pos = 0;
+                for (int from = 0; from < values.length; from += WRITE_SLICE_FLOATS) {
+                    int n = Math.min(WRITE_SLICE_FLOATS, values.length - from);
+                    buf.clear();
+                    buf.asFloatBuffer().put(values, from, n);
+                    buf.limit(n * Float.BYTES);
+                    md.update(buf.duplicate());
+                    while (buf.hasRemaining()) {
+                        pos += fc.write(buf, pos);
                     }
-                    dst.force();
                 }
+                fc.force(true);
+            } catch (IOException e) {
+                throw new IOException(data + ": " + e.getMessage(), e);
             }
         });
         String written = HexFormat.of().formatHex(md.digest());
