@@ -44,8 +44,19 @@ public final class Main implements Runnable {
     }
 
     /** Runs the CLI with the given streams and returns the exit code (tests call this). */
-    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    public static int run(String[] args, PrintWriter out, PrintWriter stderr) {
         configureLogging();
+        LineTracker tracker = new LineTracker(stderr);
+        // Errors start on a line of their own even when a progress bar (\r-redrawn, no newline) was on screen.
+        PrintWriter err = new PrintWriter(tracker, true) {
+            @Override
+            public void println(String line) {
+                if (line != null && line.startsWith("loes: ") && tracker.midLine()) {
+                    super.println();
+                }
+                super.println(line);
+            }
+        };
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
@@ -80,5 +91,37 @@ public final class Main implements Runnable {
         h.setLevel(Level.ALL);
         root.addHandler(h);
         root.setLevel(Boolean.getBoolean("loes4j.quiet") ? Level.WARNING : Level.INFO);
+    }
+
+    /** Passes text through and remembers whether the last character written ended a line. */
+    private static final class LineTracker extends java.io.Writer {
+        private final PrintWriter target;
+        private volatile boolean midLine;
+
+        LineTracker(PrintWriter target) {
+            this.target = target;
+        }
+
+        boolean midLine() {
+            return midLine;
+        }
+
+        @Override
+        public void write(char[] buf, int off, int len) {
+            if (len > 0) {
+                target.write(buf, off, len);
+                midLine = buf[off + len - 1] != '\n';
+            }
+        }
+
+        @Override
+        public void flush() {
+            target.flush();
+        }
+
+        @Override
+        public void close() {
+            target.flush();
+        }
     }
 }

@@ -92,4 +92,29 @@ class OutputFaultsTest {
             }
         }
     }
+
+    /** extract's chunks on a 1 MiB file system: the chunk file that did not fit is named, and nothing is left. */
+    @Test
+    void extractOnAFullDiskNamesTheFileAndLeavesNothing() throws Exception {
+        StringBuilder csv = new StringBuilder("text\n");
+        for (int i = 0; i < 160; i++) {
+            csv.append("sentence number ").append(i).append(" about nothing much\n");
+        }
+        Path input = dir.resolve("many.csv");
+        Files.writeString(input, csv);
+        Path full = Files.createDirectory(dir.resolve("fullx"));
+        try (TinyTmpfs fs = TinyTmpfs.mount(full, "size=1m")) {
+            Path out = full.resolve("emb");
+            Run r = run("extract", "--model", "all-MiniLM-L6-v2", "--input", input.toString(), "--max-length", "16",
+                    "--out", out.toString());
+            assertEquals(2, r.code(), r.err());
+            // The progress bar redraws one line with \r; the error still starts a line of its own.
+            String line = r.err().lines().toList().getLast();
+            assertTrue(line.startsWith("loes: error: ") && line.contains("chunk-000000.f32")
+                    && line.contains("No space left on device"), r.err());
+            try (Stream<Path> s = Files.list(full)) {
+                assertEquals(List.of(), s.toList(), "nothing left behind");
+            }
+        }
+    }
 }
