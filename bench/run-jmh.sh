@@ -73,7 +73,12 @@ ARGS+=("${JMH_ARGS[@]}")
 
 # The host JVM's arguments are inherited by JMH's forks; the flags each fork needs (Vector API, native
 # access, heap) come from @Fork(jvmArgsAppend) on every benchmark class.
-CMD=("$JAVA" -Dloes4j.bench.nativeDir="$BENCH/target/native" -jar "$JAR" "${ARGS[@]}")
+# The OpenBLAS peer must run its best kernels for this CPU: some of our machines set OPENBLAS_CORETYPE (e.g.
+# Haswell: AVX2 kernels on an AVX-512 CPU, which flatters loes4j by ~1.25x) and OPENBLAS_L2_SIZE. Both are
+# unset for the benchmark JVM (and its forks); what they were is recorded, and the core OpenBLAS then chose
+# (openblas_get_corename) is in the impl notes of the report.
+WAS_OPENBLAS="OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}, OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-unset}"
+CMD=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$JAVA" -Dloes4j.bench.nativeDir="$BENCH/target/native" -jar "$JAR" "${ARGS[@]}")
 SHOWN="bench/run-jmh.sh"
 [ "$QUICK" = 1 ] && SHOWN+=" --quick"
 [ -n "$INCLUDE" ] && SHOWN+=" '$INCLUDE'"
@@ -103,7 +108,8 @@ LOAD=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
   --command "$SHOWN" --status "$STATUS" --impl-notes "$OUT.impls" \
   --meta "git commit=$GIT" --meta "Load average before the report (1/5/15 min)=$LOAD" \
   --meta "Failed benchmarks (see the log)=$FAILED" \
-  --meta "OPENBLAS_CORETYPE / OPENBLAS_NUM_THREADS=${OPENBLAS_CORETYPE:-unset} / ${OPENBLAS_NUM_THREADS:-unset}"
+  --meta "OpenBLAS environment before the run (both unset for it)=$WAS_OPENBLAS" \
+  --meta "OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-unset}"
 rm -f "$OUT.impls"
 echo "run-jmh: results in $OUT.json, tables in $OUT.md" >&2
 if [ "$PUBLISH" = 1 ]; then
