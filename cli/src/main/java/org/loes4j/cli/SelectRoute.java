@@ -158,14 +158,14 @@ record SelectRoute(boolean statistics, boolean forced, String reason, long budge
         return (long) bytes;
     }
 
-    /** "1.3 GB", "364.0 MB", "46.2 kB" (binary units). */
+    /** "1.26 GiB", "346.8 MiB", "46.2 KiB". */
     static String size(long bytes) {
         if (bytes >= 1L << 30) {
-            return String.format(Locale.ROOT, "%.2f GB", bytes / (double) (1L << 30));
+            return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
         }
         if (bytes >= 1L << 20) {
-            return String.format(Locale.ROOT, "%.1f MB", bytes / (double) (1L << 20));
+            return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
         }
-        return String.format(Locale.ROOT, "%.1f kB", bytes / 1024.0);
+        return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
     }
 }
