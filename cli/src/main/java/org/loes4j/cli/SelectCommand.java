@@ -177,9 +177,6 @@ final class SelectCommand implements Runnable {
                 throw new BadInputException("--labels: " + labels + ": only one class ('" + y.labels().getFirst()
                         + "') present, classification needs at least 2");
             }
-            in.startDigests();
-            stack.checkFinite();
-            long tChecked = System.nanoTime();
             LoesOptions options;
             try {
                 options = LoesOptions.builder().k(kUsed).task(t).alpha(alpha).gamma(gamma).eta(eta)
@@ -190,6 +187,7 @@ final class SelectCommand implements Runnable {
                 int colon = m.indexOf(": ");
                 throw new BadInputException("--" + optionName(m) + ": " + (colon < 0 ? m : m.substring(colon + 2)), e);
             }
+            // Decided from the shapes alone, before the finiteness scan reads the whole file.
             SelectRoute route = null;
             if (base == null) {
                 int c = y == null ? 0 : y.isClassification() ? y.presentClassesOnly().classCount() : y.columns();
@@ -199,6 +197,9 @@ final class SelectCommand implements Runnable {
                     err.println("loes: warning: " + route.warning());
                 }
             }
+            in.startDigests();
+            stack.checkFinite();
+            long tChecked = System.nanoTime();
             SelectionResult result;
             if (base != null) {
                 result = Baselines.selector(base, options).select(stack, y);
