@@ -44,7 +44,8 @@ final class Failures {
     private static final List<String> MAIN_INPUTS = List.of("--embeddings", "--train-embeddings", "--input");
     /** What lowers the memory a command needs, by command, for the out-of-memory message. */
     private static final Map<String, String> MEMORY_HINTS = Map.of(
-            "select", "a --calibration-fraction below 1.0 (0.2, the default, scores a fifth of the rows) or fewer --layers",
+            "select", "a --calibration-fraction below 1.0 (0.2, the default, scores a fifth of the rows), --streaming "
+                    + "(memory independent of N; needs N >= the layers' total width) or fewer --layers",
             "compare", "a smaller --calibration-fraction or fewer --methods",
             "train", "fewer --layers",
             "extract", "a smaller --chunk-rows or --batch",

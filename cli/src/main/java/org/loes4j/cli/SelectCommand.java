@@ -21,6 +21,8 @@ import org.loes4j.selection.SelectionResult;
 import org.loes4j.selection.TriangleEstimator;
 import org.loes4j.selection.baselines.Baseline;
 import org.loes4j.selection.baselines.Baselines;
+import org.loes4j.selection.data.CalibrationSplit;
+import org.loes4j.selection.stats.LoesStatistics;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -101,6 +103,17 @@ final class SelectCommand implements Runnable {
     @Option(names = "--diagnostics", description = "Compute and print layer diagnostics (slower).")
     boolean diagnostics;
 
+    @Option(names = "--streaming",
+            description = "Force the statistics route: one pass over the rows into merged moments, memory "
+                    + "8 (D + c)(D + c + 1) bytes whatever N; needs at least as many calibration rows as the layers' "
+                    + "total width D (default: the route follows --memory-budget).")
+    boolean streaming;
+
+    @Option(names = "--memory-budget", paramLabel = "SIZE",
+            description = "Memory the selection may plan for, e.g. 512m or 2g: over it the statistics route is taken "
+                    + "(default: half the maximum heap; raise the heap with -Xmx in LOES_JAVA_OPTS).")
+    String memoryBudget;
+
     @Option(names = "--baseline", paramLabel = "NAME",
             description = "Run a baseline instead: last, last-k, random, entropy, curvature, intrinsic, exhaustive (default: none, LOES).")
     String baseline;
@@ -134,6 +147,12 @@ final class SelectCommand implements Runnable {
         if (t != Task.LABEL_FREE && labels == null) {
             throw new BadInputException("--labels: required for --task " + task + " (or use --task label-free)");
         }
+        if (streaming && base != null) {
+            throw new BadInputException("--streaming: applies to LOES only; --baseline " + baseline
+                    + " reads the rows in memory");
+        }
+        long budget = memoryBudget == null ? LoesStatistics.defaultBudgetBytes()
+                : SelectRoute.parseBytes("--memory-budget", memoryBudget);
         long t0 = System.nanoTime();
         try (CommandInputs in = CommandInputs.open("--embeddings", embeddings)) {
             LayeredEmbeddings all = in.embeddings();
@@ -158,9 +177,6 @@ final class SelectCommand implements Runnable {
                 throw new BadInputException("--labels: " + labels + ": only one class ('" + y.labels().getFirst()
                         + "') present, classification needs at least 2");
             }
-            in.startDigests();
-            stack.checkFinite();
-            long tChecked = System.nanoTime();
             LoesOptions options;
             try {
                 options = LoesOptions.builder().k(kUsed).task(t).alpha(alpha).gamma(gamma).eta(eta)
@@ -171,9 +187,27 @@ final class SelectCommand implements Runnable {
                 int colon = m.indexOf(": ");
                 throw new BadInputException("--" + optionName(m) + ": " + (colon < 0 ? m : m.substring(colon + 2)), e);
             }
-            SelectionResult result = base == null
-                    ? Loes.builder().options(options).diagnostics(diagnostics).build().select(stack, y)
-                    : Baselines.selector(base, options).select(stack, y);
+            // Decided from the shapes alone, before the finiteness scan reads the whole file.
+            SelectRoute route = null;
+            if (base == null) {
+                int c = y == null ? 0 : y.isClassification() ? y.presentClassesOnly().classCount() : y.columns();
+                route = SelectRoute.choose(streaming, CalibrationSplit.size(n, options.calibrationFraction()),
+                        stack.widths(), c, kUsed, budget);
+                if (route.warning() != null) {
+                    err.println("loes: warning: " + route.warning());
+                }
+            }
+            in.startDigests();
+            stack.checkFinite();
+            long tChecked = System.nanoTime();
+            SelectionResult result;
+            if (base != null) {
+                result = Baselines.selector(base, options).select(stack, y);
+            } else {
+                Loes loes = Loes.builder().options(options).diagnostics(diagnostics).build();
+                result = route.statistics() ? loes.selectStreaming(stack, y, route.blockRows(), route.budgetBytes())
+                        : loes.select(stack, y);
+            }
             long tSelected = System.nanoTime();
             warnIfUnderdetermined(err, result, stack);
             Map<String, Double> timings = new LinkedHashMap<>();
@@ -187,8 +221,11 @@ final class SelectCommand implements Runnable {
             if (in.meta().isPresent()) {
                 p = p.withDetail("extract", in.meta().get().asInputMeta());
             }
+            if (route != null) {
+                p = p.withDetail("routeChoice", route.asMap());
+            }
             result = result.withProvenance(p);
-            print(out, result, stack, y, options, base);
+            print(out, result, stack, y, options, base, route);
             if (json != null) {
                 try {
                     AtomicFile.writeString(json, Json.writePretty(result.toJsonMap()));
@@ -245,7 +282,7 @@ final class SelectCommand implements Runnable {
     }
 
     private static void print(PrintWriter out, SelectionResult r, LayeredEmbeddings stack, Labels targets,
-                              LoesOptions o, Baseline base) {
+                              LoesOptions o, Baseline base, SelectRoute route) {
         Map<String, Object> p = r.provenance().toMap();
         out.printf(Locale.ROOT, "loes select: %s, %d layers, N = %d (calibration %s), %s%s, k = %s%n",
                 base == null ? "LOES " + o.task().name().toLowerCase(Locale.ROOT).replace('_', '-')
@@ -255,6 +292,9 @@ final class SelectCommand implements Runnable {
                 stack.uniformWidth() ? "d = " + stack.width(0) : "widths " + Arrays.toString(stack.widths()),
                 targets != null && targets.isClassification() ? ", C = " + targets.classCount() : "",
                 p.get("kUsed"));
+        if (route != null) {
+            out.println("route: " + route.name() + " (" + route.reason() + ")");
+        }
         out.println("layers are hidden-state indices (0 = embedding output; the paper's layer k is index k + 1)");
         if (base == null) {
             out.printf(Locale.ROOT, "%6s %12s %10s %10s  %s%n", "layer", "fitLoss", "isotropy", "score0", "pick");

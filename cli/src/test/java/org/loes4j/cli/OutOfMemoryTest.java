@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Running out of heap is explained, not dumped: {@code select --calibration-fraction 1.0} copies every row it
- * scores, which a 48 MiB heap cannot hold for 20000 x 4 x 384 floats (a 117 MiB file). The child JVM must end
+ * Running out of heap is explained, not dumped: {@code select --calibration-fraction 1.0} on the in-memory route
+ * (a {@code --memory-budget} far above the heap keeps the automatic choice from taking the statistics route)
+ * copies every row it scores, which a 48 MiB heap cannot hold for 20000 x 4 x 384 floats (a 117 MiB file). The child JVM must end
  * with exit 2 and one line naming the input, its size and what helps; before, it died with "Exception in thread
  * main java.lang.OutOfMemoryError" and exit 1.
  */
@@ -38,7 +39,7 @@ class OutOfMemoryTest {
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "select", "--embeddings", emb.toString(), "--labels",
-                dir.resolve("labels.npy").toString(), "--calibration-fraction", "1.0");
+                dir.resolve("labels.npy").toString(), "--calibration-fraction", "1.0", "--memory-budget", "1g");
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();

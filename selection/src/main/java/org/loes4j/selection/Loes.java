@@ -1,6 +1,7 @@
 package org.loes4j.selection;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,9 +135,16 @@ public final class Loes implements LayerSelector {
 
     /** {@link #selectStreaming(EmbeddingStream, Labels)} with {@code blockRows} rows per block. */
     public SelectionResult selectStreaming(EmbeddingStream stream, Labels labels, int blockRows) {
+        return selectStreaming(stream, labels, blockRows, LoesStatistics.defaultBudgetBytes());
+    }
+
+    /**
+     * {@link #selectStreaming(EmbeddingStream, Labels)} with {@code blockRows} rows per block, within
+     * {@code budgetBytes} ({@link LoesStatistics#accumulationBytes}) instead of half the maximum heap.
+     */
+    public SelectionResult selectStreaming(EmbeddingStream stream, Labels labels, int blockRows, long budgetBytes) {
         long t0 = System.nanoTime();
-        LoesStatistics stats = LoesStatistics.accumulate(linalg, stream, labels, options, blockRows,
-                LoesStatistics.defaultBudgetBytes());
+        LoesStatistics stats = LoesStatistics.accumulate(linalg, stream, labels, options, blockRows, budgetBytes);
         double ms = Math.round((System.nanoTime() - t0) / 1e4) / 100.0;
         return StatisticsLoes.select(linalg, stats, options, inputDigests, diagnostics, Map.of("accumulateMs", ms));
     }
@@ -150,6 +158,77 @@ public final class Loes implements LayerSelector {
      */
     public SelectionResult select(LoesStatistics statistics) {
         return StatisticsLoes.select(linalg, statistics, options, inputDigests, diagnostics, Map.of());
+    }
+
+    /**
+     * An estimate of the heap the in-memory route ({@link #select(LayeredEmbeddings, Labels)}) holds at its peak,
+     * in bytes, from the shapes alone, counting every float64 array it keeps or forms (N = calibration rows, d_l
+     * the widths, dmax the widest, c target columns, k layers to select, p the total width of the k - 1 widest
+     * layers, the most a step orthogonalises against):
+     * <ul>
+     * <li>per layer: its Gram on the chosen side (d_l^2, or N^2 on the kernel side d &gt; N), its raw prediction
+     *     (N c); on the feature side the N x N kernel of every layer too while L N^2 fits
+     *     {@link #KERNEL_BUDGET_BYTES}, else the cross blocks of the selected layers (k L dmax^2);</li>
+     * <li>the centred calibration rows of the selected layers (N times the k widest widths) and the targets,
+     *     centred targets, prediction and residuals (5 N c);</li>
+     * <li>the largest step: a candidate's rows three times over (N dmax: loaded, orthogonalised, re-centred) and
+     *     its Gram; the selected layers concatenated (N p) with, for the projector, two N x N matrices, or the
+     *     p x p cross-block system; on the dual side (p &gt;= N) four N x N matrices and, without kept kernels,
+     *     the N x N kernel of each selected layer.</li>
+     * </ul>
+     * Transients of the linalg backend (packing panels) and the JVM itself are not counted. For the in-memory
+     * route N is the calibration split, not the file: 0.2 of 200,000 rows of 13 layers of width 384 with k = 4
+     * and 6 classes is about 1.3 GB (1.26 GiB), the statistics of the same ({@link LoesStatistics#accumulationBytes},
+     * blocks of 4096 rows) 0.34 GiB whatever N.
+     *
+     * @param calibrationRows N, the calibration rows ({@link CalibrationSplit#size})
+     * @param widths          d_l of every candidate layer
+     * @param targetColumns   c (classes or regression columns; 0 label-free)
+     * @param k               layers to select (clamped to the layer count)
+     */
+    public static long inMemoryBytes(int calibrationRows, int[] widths, int targetColumns, int k) {
+        if (calibrationRows < 1 || widths == null || widths.length == 0 || targetColumns < 0 || k < 1) {
+            throw new IllegalArgumentException("calibrationRows, widths, targetColumns, k: " + calibrationRows + ", "
+                    + (widths == null ? null : Arrays.toString(widths)) + ", " + targetColumns + ", " + k
+                    + " (need N >= 1, at least one width, c >= 0, k >= 1)");
+        }
+        double n = calibrationRows;
+        int count = widths.length;
+        int kk = Math.min(k, count);
+        int[] sorted = widths.clone();
+        Arrays.sort(sorted);
+        double dmax = sorted[count - 1];
+        double topK = 0;
+        double p = 0;
+        for (int i = 0; i < kk; i++) {
+            topK += sorted[count - 1 - i];
+            if (i < kk - 1) {
+                p += sorted[count - 1 - i];
+            }
+        }
+        double sumSq = 0;
+        double sumWidths = 0;
+        for (int w : widths) {
+            sumSq += (double) w * w;
+            sumWidths += w;
+        }
+        boolean featureSide = dmax <= n;
+        boolean kernels = !featureSide || count * n * n * 8 <= KERNEL_BUDGET_BYTES;
+        double doubles = (featureSide ? sumSq : count * n * n) + (count + 5) * n * targetColumns + n * topK;
+        if (featureSide && kernels) {
+            doubles += count * n * n + count * n;
+        }
+        if (!kernels) {
+            doubles += kk * sumWidths * dmax;
+        }
+        double step = 3 * n * dmax + Math.min(dmax, n) * Math.min(dmax, n);
+        if (p > 0 && p < n) {
+            boolean projector = kernels || n * n < 2.0 * p * p + n * p;
+            step += n * p + (projector ? 2 * n * n + p * n : p * p + p * dmax);
+        } else if (p >= n) {
+            step += 4 * n * n + (kernels ? 0 : (kk - 1) * n * n);
+        }
+        return (long) Math.min(Long.MAX_VALUE / 2.0, 8 * (doubles + step));
     }
 
     /** Without digests or diagnostics (tests). */
@@ -204,7 +283,7 @@ public final class Loes implements LayerSelector {
         routes.put("explicitCandidates", run.explicitCandidates);
         routes.put("implicitDualCandidates", run.implicitCandidates);
         routes.put("eigenFallbacks", run.factors.fallbacks());
-        prov.detail("candidateRoutes", routes).inputs(inputDigests);
+        prov.detail("candidateRoutes", routes).detail("route", "in-memory").inputs(inputDigests);
         return new SelectionResult("loes", run.selectedLayers(), run.stepScores(), run.layerScores(), run.steps,
                 diag, prov.build());
     }

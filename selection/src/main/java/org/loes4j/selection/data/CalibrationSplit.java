@@ -22,12 +22,7 @@ public final class CalibrationSplit {
      * @param fraction in (0, 1]
      */
     public static int[] rows(int n, double fraction, long seed) {
-        if (n < 2) {
-            throw new IllegalArgumentException("n: " + n + " rows, the calibration set needs at least 2");
-        }
-        if (!(fraction > 0) || fraction > 1) {
-            throw new IllegalArgumentException("fraction: " + fraction + " must be in (0, 1]");
-        }
+        int m = size(n, fraction);
         int[] all = new int[n];
         for (int i = 0; i < n; i++) {
             all[i] = i;
@@ -35,7 +30,6 @@ public final class CalibrationSplit {
         if (fraction == 1.0) {
             return all;
         }
-        int m = (int) Math.min(n, Math.max(2, Math.round(fraction * n)));
         SplittableRandom rng = new SplittableRandom(seed);
         for (int i = 0; i < m; i++) {
             int j = i + rng.nextInt(n - i);
@@ -46,6 +40,23 @@ public final class CalibrationSplit {
         int[] out = Arrays.copyOf(all, m);
         Arrays.sort(out);
         return out;
+    }
+
+    /**
+     * The number of calibration rows {@link #rows} draws from n rows: {@code round(fraction * n)}, at least 2, at
+     * most n (a route decision needs it before any row is drawn).
+     *
+     * @param n        rows in the training set, {@code >= 2}
+     * @param fraction in (0, 1]
+     */
+    public static int size(int n, double fraction) {
+        if (n < 2) {
+            throw new IllegalArgumentException("n: " + n + " rows, the calibration set needs at least 2");
+        }
+        if (!(fraction > 0) || fraction > 1) {
+            throw new IllegalArgumentException("fraction: " + fraction + " must be in (0, 1]");
+        }
+        return fraction == 1.0 ? n : (int) Math.min(n, Math.max(2, Math.round(fraction * n)));
     }
 
     /**

@@ -13,7 +13,9 @@ import org.loes4j.selection.data.CalibrationSplit;
  * What every partial {@link LoesStatistics} of one run shares: the layout of the layers (widths, hidden-state
  * indices, column offsets in the concatenated vector), the calibration rows of the whole stream (the same
  * {@link CalibrationSplit} the in-memory {@code Loes} draws), and the targets of those rows (one-hot over the
- * classes present, or the regression values), in calibration order.
+ * classes present, or the regression values), in calibration order. Class targets are kept as one int code per
+ * calibration row and expanded to one-hot rows a block at a time ({@link #copyTargets}): an N x c one-hot matrix
+ * would grow with N times the class count.
  */
 final class CalibrationPlan {
     final int[] widths;
@@ -31,13 +33,15 @@ final class CalibrationPlan {
     final int totalRows;
     /** Calibration row ids of the whole stream, ascending. */
     final int[] rows;
-    /** N x c targets of the calibration rows in calibration order; null label-free. */
+    /** N x c regression targets of the calibration rows in calibration order; null otherwise. */
     final DMatrix targets;
+    /** Class code (over the classes present) of each calibration row in calibration order; null unless classification. */
+    final int[] classCodes;
     /** Calibration rows per class (classification), else null. */
     final int[] classCounts;
 
     private CalibrationPlan(int[] widths, int[] layerIndices, Task task, LoesOptions options, int totalRows,
-                            int[] rows, DMatrix targets, int[] classCounts) {
+                            int[] rows, DMatrix targets, int[] classCodes, int[] classCounts) {
         this.widths = widths;
         this.layerIndices = layerIndices;
         this.offset = new int[widths.length + 1];
@@ -45,12 +49,13 @@ final class CalibrationPlan {
             offset[p + 1] = offset[p] + widths[p];
         }
         this.totalWidth = offset[widths.length];
-        this.targetColumns = targets == null ? 0 : targets.cols();
+        this.targetColumns = targets != null ? targets.cols() : classCounts != null ? classCounts.length : 0;
         this.task = task;
         this.options = options;
         this.totalRows = totalRows;
         this.rows = rows;
         this.targets = targets;
+        this.classCodes = classCodes;
         this.classCounts = classCounts;
     }
 
@@ -88,13 +93,18 @@ final class CalibrationPlan {
         }
         int[] cal = CalibrationSplit.rows(rows, options.calibrationFraction(), options.seed());
         DMatrix targets = null;
+        int[] classCodes = null;
         int[] classCounts = null;
         if (labelled) {
             Labels calLabels = CalibrationSplit.labels(labels, cal);
-            targets = calLabels.targetMatrix();
-            classCounts = calLabels.isClassification() ? calLabels.classCounts() : null;
+            if (calLabels.isClassification()) {
+                classCodes = calLabels.codes();
+                classCounts = calLabels.classCounts();
+            } else {
+                targets = calLabels.targetMatrix();
+            }
         }
-        return new CalibrationPlan(widths, indices, task, options, rows, cal, targets, classCounts);
+        return new CalibrationPlan(widths, indices, task, options, rows, cal, targets, classCodes, classCounts);
     }
 
     private static void requireLabels(Labels labels, Task task, int rows) {
@@ -115,6 +125,28 @@ final class CalibrationPlan {
     /** N. */
     int calibrationRows() {
         return rows.length;
+    }
+
+    /** True when the rows carry targets (not label-free). */
+    boolean labelled() {
+        return targets != null || classCodes != null;
+    }
+
+    /**
+     * Writes the targets of calibration positions {@code [from, from + count)} into rows {@code [0, count)} of
+     * {@code dst} (count x c): one-hot rows for classes, the values for regression.
+     */
+    void copyTargets(int from, int count, DMatrix dst) {
+        if (targets != null) {
+            dst.copyFrom(targets.view(from, 0, count, targetColumns));
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            for (int j = 0; j < targetColumns; j++) {
+                dst.set(i, j, 0.0);
+            }
+            dst.set(i, classCodes[from + i], 1.0);
+        }
     }
 
     /** Columns of the concatenated vector [X_0 | ... | X_{L-1} | T]: D + c. */
@@ -163,12 +195,9 @@ final class CalibrationPlan {
         if (targetColumns != other.targetColumns) {
             return "target columns " + targetColumns + " vs " + other.targetColumns;
         }
-        if (targets != null) {
-            double[] a = targets.data();
-            double[] b = other.targets.data();
-            if (!Arrays.equals(a, b)) {
-                return "the targets of the calibration rows";
-            }
+        if (targets != null && !Arrays.equals(targets.data(), other.targets.data())
+                || !Arrays.equals(classCodes, other.classCodes)) {
+            return "the targets of the calibration rows";
         }
         return null;
     }

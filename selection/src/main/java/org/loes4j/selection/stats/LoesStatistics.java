@@ -34,7 +34,10 @@ import org.loes4j.selection.LoesOptions;
  *
  * <p>Memory: {@code 8 (D + c) (D + c + 1)} bytes for the moments, i.e. O(L^2 d^2) (all cross blocks of all
  * layer pairs: 13 layers of width 768 with 77 classes take 0.81 GB), plus one block copy of
- * {@code 8 blockRows (D + c)} bytes while accumulating. {@link #accumulate} and {@link #empty} refuse, naming
+ * {@code 8 blockRows (D + c)} bytes while accumulating ({@link #accumulationBytes}). What grows with N is the
+ * plan of the calibration split: the calibration row ids and, for classes, one int code per calibration row
+ * (regression: the c target values per row, as the labels themselves); drawing the split takes a transient
+ * int[] of the stream's rows. Nothing grows with N times a width. {@link #accumulate} and {@link #empty} refuse, naming
  * {@code --streaming} and the heap, when that exceeds the budget (by default half the maximum heap). The
  * statistics route also needs {@code N >= D} calibration rows (every Gram it solves with is then a full d x d
  * one); with fewer rows the in-memory route (kernel side) is the one to use, and both refuse naming the
@@ -79,7 +82,9 @@ public final class LoesStatistics {
      * The statistics of the calibration rows of {@code stream}, in one pass of blocks of at most
      * {@code blockRows} rows. The calibration split needs the stream's row count: it is the labels' size when
      * there are labels, {@code rows()} for {@link LayeredEmbeddings}; a label-free plain stream is read once more
-     * first, to count its rows.
+     * first, to count its rows. A {@link LayeredEmbeddings} (a memory-mapped file included) is not streamed through
+     * {@link EmbeddingStream#forEachBlock}: its calibration rows alone are gathered, {@code blockRows} of them at a
+     * time, into the concatenated block (the other rows are never read, and there is no second block copy).
      *
      * @param labels      labels of every row of the stream (ignored, may be null, for label-free)
      * @param options     task, calibration fraction and seed decide the rows and targets; the other options
@@ -106,6 +111,15 @@ public final class LoesStatistics {
         CalibrationPlan plan = CalibrationPlan.of(stream, labels, options, rows);
         requireRoute(plan, blockRows, budgetBytes);
         LoesStatistics s = new LoesStatistics(linalg == null ? Linalg.get() : linalg, plan);
+        if (stream instanceof LayeredEmbeddings e) {
+            if (e.rows() != rows) {
+                throw new IllegalArgumentException("stream: " + e.rows() + " rows, expected " + rows + " (one per label)");
+            }
+            for (int i0 = 0; i0 < plan.calibrationRows(); i0 += blockRows) {
+                s.addCalibrationRows(e, i0, Math.min(blockRows, plan.calibrationRows() - i0));
+            }
+            return s;
+        }
         long[] seen = {0};
         stream.forEachBlock(blockRows, block -> {
             s.add(block);
@@ -152,6 +166,17 @@ public final class LoesStatistics {
     public static long bytesFor(long totalWidth, int targetColumns) {
         long m = totalWidth + targetColumns;
         return 8L * m * (m + 1);
+    }
+
+    /**
+     * Bytes {@link #accumulate} holds at most for layers of total width {@code totalWidth}, {@code targetColumns}
+     * target columns, {@code calibrationRows} calibration rows and blocks of {@code blockRows}: the moments
+     * ({@link #bytesFor}) plus one concatenated block, {@code 8 min(blockRows, N) (D + c)}; what the budget is
+     * checked against. A plain stream's own block copies come on top; a {@link LayeredEmbeddings} is gathered
+     * straight into the concatenated block.
+     */
+    public static long accumulationBytes(long totalWidth, int targetColumns, int calibrationRows, int blockRows) {
+        return bytesFor(totalWidth, targetColumns) + 8L * Math.min(blockRows, calibrationRows) * (totalWidth + targetColumns);
     }
 
     /**
@@ -205,14 +230,32 @@ public final class LoesStatistics {
                 }
             }
         }
-        if (plan.targets != null) {
-            z.view(0, plan.totalWidth, nb, plan.targetColumns)
-                    .copyFrom(plan.targets.view(i0, 0, nb, plan.targetColumns));
+        if (plan.labelled()) {
+            plan.copyTargets(i0, nb, z.view(0, plan.totalWidth, nb, plan.targetColumns));
         }
         double[] blockMean = linalg.columnMeans(z);
         linalg.subtractRow(z, blockMean);
         combine(nb, blockMean, z, null);
         return this;
+    }
+
+    /**
+     * Folds in calibration positions {@code [i0, i0 + nb)} gathered straight from {@code e} into the concatenated
+     * block: the rows outside the split are never read (an (N, L, d) mapping is touched only where calibration
+     * rows lie), and no copy of the stream's rows is made besides that block.
+     */
+    private void addCalibrationRows(LayeredEmbeddings e, int i0, int nb) {
+        DMatrix z = DMatrix.zeros(nb, plan.columns());
+        for (int p = 0; p < plan.widths.length; p++) {
+            e.gather(p, plan.rows, i0, nb, z.view(0, plan.offset[p], nb, plan.widths[p]));
+        }
+        if (plan.labelled()) {
+            plan.copyTargets(i0, nb, z.view(0, plan.totalWidth, nb, plan.targetColumns));
+        }
+        blocks++;
+        double[] blockMean = linalg.columnMeans(z);
+        linalg.subtractRow(z, blockMean);
+        combine(nb, blockMean, z, null);
     }
 
     /**
@@ -424,7 +467,7 @@ public final class LoesStatistics {
     }
 
     private void requireLabelled() {
-        if (plan.targets == null) {
+        if (!plan.labelled()) {
             throw new IllegalStateException("label-free statistics hold no targets");
         }
     }
@@ -455,8 +498,7 @@ public final class LoesStatistics {
                     + "; select without --streaming (the in-memory route handles d > N), or raise "
                     + "--calibration-fraction");
         }
-        long columns = plan.columns();
-        long need = bytesFor(plan.totalWidth, plan.targetColumns) + 8L * Math.min(blockRows, n) * columns;
+        long need = accumulationBytes(plan.totalWidth, plan.targetColumns, n, blockRows);
         if (need > budgetBytes) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "statistics route (--streaming): the merged moments of %d layers (total width D = %d, c = %d "

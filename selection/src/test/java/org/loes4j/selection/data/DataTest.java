@@ -47,6 +47,18 @@ class DataTest {
         assertThrows(IllegalArgumentException.class, () -> CalibrationSplit.rows(1, 1.0, 1));
     }
 
+    /** The size a route decision reads before drawing is the size drawn. */
+    @Test
+    void calibrationSplitSizeIsTheNumberOfRowsDrawn() {
+        for (int n : new int[] {2, 3, 7, 50, 1000, 200_000}) {
+            for (double f : new double[] {1e-6, 0.01, 0.2, 0.5, 0.999, 1.0}) {
+                assertEquals(CalibrationSplit.rows(n, f, 3).length, CalibrationSplit.size(n, f), n + " rows, " + f);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> CalibrationSplit.size(1, 0.5));
+        assertThrows(IllegalArgumentException.class, () -> CalibrationSplit.size(10, 1.5));
+    }
+
     @Test
     void calibrationLabelsAreOneHotOverTheClassesPresent() {
         Labels t = Labels.ofIntegers(new long[] {40, -2, 40, 7, -2});

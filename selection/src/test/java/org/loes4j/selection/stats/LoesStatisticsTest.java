@@ -267,6 +267,74 @@ class LoesStatisticsTest {
                 "the raw formula would have been wrong: " + naive + " vs " + expected.get(0, 0));
     }
 
+    /**
+     * Memory flat in N: from a {@link LayeredEmbeddings} (a mapped file) only calibration rows are gathered, at
+     * most {@code blockRows} at a time, and {@code forEachBlock} (which copies every row) is never called; the
+     * result equals the block-by-block accumulation of the same rows streamed plainly.
+     */
+    @Test
+    void layeredEmbeddingsAreGatheredByCalibrationRowsOnly() {
+        SplittableRandom rng = new SplittableRandom(12);
+        int n = 200;
+        List<DMatrix> x = layers(rng, n, WIDTHS, 2.0);
+        LayeredEmbeddings source = LayeredEmbeddings.ofMatrices(x);
+        Labels labels = Labels.ofIntegers(labels(rng, n, 4));
+        LoesOptions o = LoesOptions.builder().calibrationFraction(0.3).seed(9).build();
+        int[] cal = CalibrationSplit.rows(n, 0.3, 9);
+        java.util.Set<Integer> calibration = new java.util.HashSet<>();
+        for (int r : cal) {
+            calibration.add(r);
+        }
+        int[] largest = {0};
+        List<Integer> read = new ArrayList<>();
+        LayeredEmbeddings recording = new LayeredEmbeddings() {
+            @Override
+            public int rows() {
+                return n;
+            }
+
+            @Override
+            public int layerCount() {
+                return source.layerCount();
+            }
+
+            @Override
+            public int width(int position) {
+                return source.width(position);
+            }
+
+            @Override
+            public int layerIndex(int position) {
+                return source.layerIndex(position);
+            }
+
+            @Override
+            public void gather(int position, int[] rowIds, int from, int count, DMatrix dst) {
+                largest[0] = Math.max(largest[0], count);
+                for (int i = 0; i < count; i++) {
+                    read.add(rowIds[from + i]);
+                }
+                source.gather(position, rowIds, from, count, dst);
+            }
+
+            @Override
+            public void forEachBlock(int blockRows, BlockConsumer consumer) {
+                throw new AssertionError("forEachBlock copies every row");
+            }
+        };
+        LoesStatistics s = LoesStatistics.accumulate(recording, labels, o, 16);
+        assertTrue(calibration.containsAll(read), "only calibration rows are read");
+        assertEquals(cal.length * WIDTHS.length, read.size(), "each calibration row once per layer");
+        assertEquals(16, largest[0]);
+        assertEquals((cal.length + 15) / 16, s.blocks());
+        assertDefinitions(s, x, CalibrationSplit.labels(labels, cal).targetMatrix(), cal);
+        List<EmbeddingStream.RowBlock> blocks = new ArrayList<>();
+        source.forEachBlock(16, blocks::add);
+        LoesStatistics plain = LoesStatistics.empty(source, labels, o, n);
+        blocks.forEach(plain::add);
+        assertDefinitions(plain, x, CalibrationSplit.labels(labels, cal).targetMatrix(), cal);
+    }
+
     /** A label-free plain stream (no row count) is read once to count its rows, then accumulated. */
     @Test
     void aLabelFreePlainStreamIsCountedFirst() {
