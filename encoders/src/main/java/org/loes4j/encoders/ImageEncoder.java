@@ -124,7 +124,7 @@ public final class ImageEncoder implements LayerwiseEncoder<ImageBatch> {
     /**
      * Encodes every image of {@code images}, {@code batchSize} per forward pass.
      *
-     * @throws IllegalArgumentException when batchSize < 1, or the images are too small or not finite
+     * @throws IllegalArgumentException when batchSize &lt; 1, or the images are too small or not finite
      */
     public Result encode(ImageBatch images, int batchSize, Progress progress) {
         if (images == null) {
