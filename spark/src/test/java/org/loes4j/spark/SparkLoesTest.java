@@ -239,4 +239,26 @@ class SparkLoesTest {
                 () -> SparkLoes.select(t, "row", null, options(Task.REGRESSION), false, Map.of()));
         assertTrue(task.getMessage().contains("classification"), task.getMessage());
     }
+    @Test
+    void selectJobWritesTheJsonOfLoesSelectWithTheSparkDetail() throws IOException {
+        Path json = dir.resolve("job.json");
+        Map<String, String> args = SelectJob.parse(new String[] {"--embeddings", classEmb.toString(), "--labels",
+                classLab.toString(), "--partitions", "3", "--k", "3", "--calibration-fraction", "0.5", "--seed", "17",
+                "--json", json.toString()});
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        SelectionResult r = SelectJob.run(spark, args, new java.io.PrintStream(text, true,
+                java.nio.charset.StandardCharsets.UTF_8));
+        assertSame(local(classEmb, classLab, options(Task.CLASSIFICATION)), r, "SelectJob");
+        Map<String, Object> written = org.loes4j.linalg.io.Json.parseObject(java.nio.file.Files.readString(json));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> prov = (Map<String, Object>) written.get("provenance");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> detail = (Map<String, Object>) prov.get("spark");
+        assertEquals(3, ((Number) detail.get("partitions")).intValue());
+        assertEquals("statistics", prov.get("route"));
+        assertTrue(text.toString(java.nio.charset.StandardCharsets.UTF_8).contains("selected layers: "));
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> SelectJob.run(spark,
+                SelectJob.parse(new String[] {"--embeddings", "a.npy", "--parquet", "t"}), System.out));
+        assertTrue(both.getMessage().contains("one of"), both.getMessage());
+    }
 }
