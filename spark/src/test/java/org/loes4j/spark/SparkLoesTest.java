@@ -261,4 +261,20 @@ class SparkLoesTest {
                 SelectJob.parse(new String[] {"--embeddings", "a.npy", "--parquet", "t"}), System.out));
         assertTrue(both.getMessage().contains("one of"), both.getMessage());
     }
+    /** The README's example. */
+    @Test
+    void readmeExample() {
+        Path embeddings = classEmb;
+        Path labels = classLab;
+        String parquet = dir.resolve("readme.parquet").toString();
+        NpyTable.read(spark, embeddings, labels, 2).write().parquet(parquet);
+        // snippet:start spark-select
+        LoesOptions options = LoesOptions.builder().k(3).calibrationFraction(0.5).seed(17).build();
+        SelectionResult fromNpy = SparkLoes.selectNpy(spark, embeddings, labels, 17, options, false);
+
+        EmbeddingTable table = EmbeddingTable.open(spark.read().parquet(parquet), "label");
+        SelectionResult fromTable = SparkLoes.select(table, "row", null, options, false, Map.of());
+        // snippet:end spark-select
+        assertSame(fromNpy, fromTable, "README example");
+    }
 }
