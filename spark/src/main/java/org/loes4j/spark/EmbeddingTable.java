@@ -255,7 +255,8 @@ public final class EmbeddingTable implements Serializable {
         return Labels.classification(names).names();
     }
 
-    private static String labelString(Object value) {
+    /** A label value as the class name {@link #classNames()} holds it. */
+    static String labelString(Object value) {
         if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
             return Long.toString(((Number) value).longValue());
         }
@@ -363,6 +364,11 @@ public final class EmbeddingTable implements Serializable {
     /** The hidden-state indices of all layer positions (a copy). */
     public int[] layerIndices() {
         return layerIndices.clone();
+    }
+
+    /** The table this instance reads ({@code null} in a copy deserialized on an executor). */
+    Dataset<Row> dataset() {
+        return table;
     }
 
     public Task task() {

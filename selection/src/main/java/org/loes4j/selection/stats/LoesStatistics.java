@@ -285,6 +285,44 @@ public final class LoesStatistics {
     }
 
     /**
+     * The state of these statistics as plain serialisable values (copies): what a partition ships to where the
+     * parts meet.
+     */
+    public Moments moments() {
+        return new Moments(plan.widths.clone(), plan.layerIndices.clone(), plan.targetColumns, plan.totalRows,
+                plan.calibrationRows(), n, blocks, mean.clone(), m2.data().clone());
+    }
+
+    /**
+     * Merges a {@link #moments() snapshot} of statistics of other rows of the same run into this one, exactly as
+     * {@link #merge(LoesStatistics)} merges the statistics it was taken from.
+     *
+     * @return this
+     * @throws IllegalArgumentException when the snapshot has another shape (widths, layers, target columns,
+     *                                  stream or calibration rows) or would bring the rows past N
+     */
+    public LoesStatistics merge(Moments other) {
+        if (other == null) {
+            throw new IllegalArgumentException("other: null");
+        }
+        String diff = Moments.shapeDifference(plan.widths, plan.layerIndices, plan.targetColumns, plan.totalRows,
+                plan.calibrationRows(), other);
+        if (diff != null) {
+            throw new IllegalArgumentException("other: moments of another run (" + diff + ")");
+        }
+        if (n + other.n() > plan.calibrationRows()) {
+            throw new IllegalArgumentException("other: " + n + " + " + other.n() + " rows exceed the "
+                    + plan.calibrationRows() + " calibration rows (a part merged twice?)");
+        }
+        blocks += other.blocks();
+        if (other.n() > 0) {
+            int m = mean.length;
+            combine(other.n(), other.mean(), null, DMatrix.wrap(other.m2(), m, m));
+        }
+        return this;
+    }
+
+    /**
      * The pairwise update: folds a set of {@code nb} rows with mean {@code meanB} and either centred rows
      * {@code centredRows} (their {@code ZcT Zc} is added by syrk) or a second moment {@code m2B}.
      */
