@@ -94,11 +94,12 @@ final class CompareCommand implements Runnable {
             description = "classification or regression (default: ${DEFAULT-VALUE}).")
     String task;
 
-    @Option(names = "--preset", defaultValue = "text", paramLabel = "P",
-            description = "text or vision training hyper-parameters (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", defaultValue = "default", paramLabel = "P",
+            description = "Adapter training: default (text hyper-parameters, early stopping with patience 20, at most "
+                    + "300 epochs), or the paper's text or vision (15 epochs) (default: ${DEFAULT-VALUE}).")
     String preset;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: the preset's, 15).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs, at most (default: the preset's: 300 for default, 15 for text and vision).")
     Integer epochs;
 
     @Option(names = "--batch", paramLabel = "B", description = "Batch size (default: the preset's, 128).")

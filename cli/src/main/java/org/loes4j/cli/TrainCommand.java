@@ -70,13 +70,15 @@ final class TrainCommand implements Runnable {
         @ArgGroup(exclusive = false)
         ValidationFiles files;
 
-        @Option(names = "--val-fraction", paramLabel = "F", description = "Hold out a seeded random fraction of the training set for the best epoch (default 0.1; 0 = no validation).")
+        @Option(names = "--val-fraction", paramLabel = "F", description = "Adapter: hold out a seeded random fraction of the training set for the best epoch (default 0.1; 0 = no validation).")
         Double fraction;
     }
 
     static final class ValidationFiles {
         @Option(names = "--val-embeddings", required = true, paramLabel = "E.npy",
-                description = "Validation embeddings instead of a hold-out (default: none).")
+                description = "Validation embeddings: the adapter's best epoch is chosen on them instead of on a "
+                        + "hold-out; the ridge, which chooses lambda by cross-validation, reports its score on them "
+                        + "(default: none).")
         Path embeddings;
 
         @Option(names = "--val-labels", required = true, paramLabel = "Y", description = "Labels of --val-embeddings.")
@@ -86,10 +88,15 @@ final class TrainCommand implements Runnable {
     @Option(names = "--task", defaultValue = "classification", paramLabel = "T", description = "classification or regression (default: ${DEFAULT-VALUE}).")
     String task;
 
-    @Option(names = "--probe", defaultValue = "adapter", paramLabel = "P",
-            description = "adapter (the paper's adapters and probe, trained by AdamW) or ridge (closed form on the "
-                    + "standardised layers side by side, lambda by k-fold CV on all training rows) (default: "
-                    + "${DEFAULT-VALUE}).")
+    /** The options only the adapter probe reads; one of them given without --probe means --probe adapter. */
+    static final List<String> ADAPTER_OPTIONS = List.of("--preset", "--architecture", "--geo-reg", "--epochs",
+            "--batch", "--lr", "--patience", "--val-fraction");
+
+    @Option(names = "--probe", paramLabel = "P",
+            description = "ridge (closed form on the standardised layers side by side, lambda by k-fold CV on all "
+                    + "training rows) or adapter (the paper's adapters and probe, trained by AdamW until validation "
+                    + "stops improving) (default: ridge; adapter when an adapter option such as --epochs or "
+                    + "--preset is given).")
     String probe;
 
     @Option(names = "--folds", paramLabel = "K", description = "Ridge only: cross-validation folds choosing lambda, "
@@ -100,25 +107,27 @@ final class TrainCommand implements Runnable {
             + "log-spaced or a list a,b,c (default: 1e-2:1e6:17).")
     String lambdas;
 
-    @Option(names = "--preset", defaultValue = "text", paramLabel = "P", description = "text or vision: the paper's hyper-parameters (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", defaultValue = "default", paramLabel = "P", description = "Adapter: default (the text "
+            + "hyper-parameters, at most 300 epochs, early stopping with patience 20), text or vision (the paper's, "
+            + "15 epochs) (default: ${DEFAULT-VALUE}).")
     String preset;
 
-    @Option(names = "--architecture", defaultValue = "adapters", paramLabel = "A", description = "adapters, no-adapter or learnable-weights (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--architecture", defaultValue = "adapters", paramLabel = "A", description = "Adapter: adapters, no-adapter or learnable-weights (default: ${DEFAULT-VALUE}).")
     String architecture;
 
-    @Option(names = "--geo-reg", paramLabel = "W", description = "GeoReg weight (the paper uses 0.1; default off).")
+    @Option(names = "--geo-reg", paramLabel = "W", description = "Adapter: GeoReg weight (the paper uses 0.1; default off).")
     Double geoReg;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: the preset's, 15).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Adapter: epochs, at most (default: the preset's: 300 for default, 15 for text and vision).")
     Integer epochs;
 
-    @Option(names = "--batch", paramLabel = "B", description = "Batch size (default: the preset's, 128).")
+    @Option(names = "--batch", paramLabel = "B", description = "Adapter: batch size (default: the preset's, 128).")
     Integer batch;
 
-    @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate of AdamW (default: the preset's, 1e-4).")
+    @Option(names = "--lr", paramLabel = "LR", description = "Adapter: peak learning rate of AdamW (default: the preset's, 1e-4).")
     Double lr;
 
-    @Option(names = "--patience", paramLabel = "N", description = "Early stopping after N epochs without improvement (default off).")
+    @Option(names = "--patience", paramLabel = "N", description = "Adapter: early stopping after N epochs without improvement; 0 = off (default: the preset's: 20 for default, off for text and vision).")
     Integer patience;
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S",
@@ -137,12 +146,7 @@ final class TrainCommand implements Runnable {
 
     @Override
     public void run() {
-        ProbeType type;
-        try {
-            type = ProbeType.parse(probe);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("--" + e.getMessage(), e);
-        }
+        ProbeType type = probeType();
         checkOptionsFor(type);
         TrainingConfig config = config();
         Task t = CommandInputs.task("--task", task, false);
@@ -315,12 +319,29 @@ final class TrainCommand implements Runnable {
         stdout.flush();
     }
 
+    /** {@code --probe}, or without it ridge unless an adapter option is given. */
+    private ProbeType probeType() {
+        if (probe != null) {
+            try {
+                return ProbeType.parse(probe);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--" + e.getMessage(), e);
+            }
+        }
+        var parsed = spec.commandLine().getParseResult();
+        for (String o : ADAPTER_OPTIONS) {
+            if (parsed.hasMatchedOption(o)) {
+                return ProbeType.ADAPTER;
+            }
+        }
+        return ProbeType.RIDGE;
+    }
+
     /** Options that only one kind of probe reads are refused for the other, naming the option. */
     private void checkOptionsFor(ProbeType type) {
         var parsed = spec.commandLine().getParseResult();
         if (type == ProbeType.RIDGE) {
-            for (String o : List.of("--preset", "--architecture", "--geo-reg", "--epochs", "--batch", "--lr",
-                    "--patience", "--val-fraction")) {
+            for (String o : ADAPTER_OPTIONS) {
                 if (parsed.hasMatchedOption(o)) {
                     throw new BadInputException(o + ": applies to --probe adapter; the ridge probe is fitted in closed "
                             + "form, lambda chosen by cross-validation (--folds, --lambdas)");

@@ -140,6 +140,29 @@ class RidgeTrainCommandTest {
     }
 
     @Test
+    void withoutProbeItIsRidgeUnlessAnAdapterOptionIsGiven() throws IOException {
+        Path model = dir.resolve("default.safetensors");
+        TrainCommandTest.Result r = run("train", "--embeddings", train.toString(), "--labels", labels.toString(),
+                "--layers", "1", "--out", model.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(ProbeType.RIDGE, Probe.load(model).type());
+        Path adapter = dir.resolve("adapter.safetensors");
+        r = run("train", "--embeddings", train.toString(), "--labels", labels.toString(), "--layers", "1", "--epochs",
+                "2", "--quiet", "--out", adapter.toString());
+        assertEquals(0, r.code(), r.err());
+        Probe p = Probe.load(adapter);
+        assertEquals(ProbeType.ADAPTER, p.type());
+        assertEquals("default", p.hyperParameters().get("preset"));
+        assertEquals(20L, p.hyperParameters().get("patience"));
+        Path text = dir.resolve("text.safetensors");
+        r = run("train", "--embeddings", train.toString(), "--labels", labels.toString(), "--layers", "1", "--preset",
+                "text", "--quiet", "--out", text.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("of 15,"), "the paper's preset keeps its 15 epochs: " + r.out());
+        assertEquals(0L, Probe.load(text).hyperParameters().get("patience"));
+    }
+
+    @Test
     void optionsOfTheOtherProbeAreBadInputNamingTheOption() {
         Path model = dir.resolve("never.safetensors");
         for (String[] extra : new String[][] {{"--epochs", "3"}, {"--patience", "2"}, {"--val-fraction", "0.2"},

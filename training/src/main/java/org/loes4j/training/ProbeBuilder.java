@@ -38,7 +38,10 @@ public final class ProbeBuilder {
     ProbeBuilder() {
     }
 
-    /** {@code "text"} (default) or {@code "vision"}; replaces every hyper-parameter set so far. */
+    /**
+     * {@code "text"} (default here: the paper's 15 epochs), {@code "vision"} or {@code "default"} (the CLI's: text
+     * with early stopping, see {@link TrainingConfig#defaults()}); replaces every hyper-parameter set so far.
+     */
     public ProbeBuilder preset(String name) {
         config = name == null ? TrainingConfig.text() : TrainingConfig.preset(name);
         return this;
