@@ -52,6 +52,7 @@ import org.loes4j.training.nn.SoftmaxCrossEntropy;
  *      LayeredEmbeddings test = LayeredEmbeddings.open(Path.of("test.npy"))) {
  *     Labels y = Labels.read(Path.of("train-labels.txt"), Task.CLASSIFICATION);
  *     Probe probe = Probe.builder().layers(7, 3, 9).epochs(10).fit(train, y);   // text preset otherwise
+ *     Probe ridge = Probe.builder().type(ProbeType.RIDGE).layers(7, 3, 9).fit(train, y);
  *     List<String> predicted = probe.predict(test).labels();
  *     DMatrix p = probe.predictProba(test);                                   // N x C, columns as classes()
  *     probe.save(Path.of("model.safetensors"));
