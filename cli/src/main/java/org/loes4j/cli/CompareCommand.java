@@ -21,6 +21,8 @@ import org.loes4j.selection.LoesOptions;
 import org.loes4j.selection.baselines.Baseline;
 import org.loes4j.selection.baselines.Baselines;
 import org.loes4j.training.Probe;
+import org.loes4j.training.RidgeConfig;
+import org.loes4j.training.RidgeTrainer;
 import org.loes4j.training.Trainer;
 import org.loes4j.training.TrainingConfig;
 import org.loes4j.training.TrainingResult;
@@ -40,11 +42,19 @@ import picocli.CommandLine.Model.CommandSpec;
  * training set, train adapters and probe, evaluate on the test set; print the paper-style table
  * (mean +- std over seeds, layers, selection time, paired two-sided t-test against Last) and write CSV
  * and JSON.
+ *
+ * <p>A method named {@code SELECTOR+ridge} (e.g. {@code loes+ridge}, {@code last+ridge}) chooses its layers as
+ * SELECTOR does and fits the closed-form ridge probe on them instead of adapters: on every training row, lambda by
+ * 5-fold cross-validation seeded with the run's seed (the cross-validation takes the place of the validation
+ * split). So "these layers + a plain tuned ridge" sits in the same table as "these layers + adapters".
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = "Compare layer-selection methods end to end over several seeds (paper-style table, t-test vs Last).")
 final class CompareCommand implements Runnable {
-    static final String ALL_METHODS = "last,last-k,random,loes,loes+georeg,entropy,curvature,intrinsic,learnable,greedy-probe";
+    static final String ALL_METHODS = "last,last-k,random,loes,loes+georeg,entropy,curvature,intrinsic,learnable,"
+            + "greedy-probe,last+ridge,loes+ridge";
+    /** The suffix that swaps adapters for the closed-form ridge probe on the method's layers. */
+    static final String RIDGE_SUFFIX = "+ridge";
 
     @Mixin
     CommonOptions common;
@@ -76,18 +86,20 @@ final class CompareCommand implements Runnable {
     long seed;
 
     @Option(names = "--methods", defaultValue = ALL_METHODS, split = ",", paramLabel = "M,...",
-            description = "Any of " + ALL_METHODS + ", exhaustive (default: ${DEFAULT-VALUE}).")
+            description = "Any of " + ALL_METHODS + ", exhaustive; SELECTOR+ridge fits the closed-form ridge probe "
+                    + "on SELECTOR's layers (any selector but learnable and loes+georeg) (default: ${DEFAULT-VALUE}).")
     List<String> methods;
 
     @Option(names = "--task", defaultValue = "classification", paramLabel = "T",
             description = "classification or regression (default: ${DEFAULT-VALUE}).")
     String task;
 
-    @Option(names = "--preset", defaultValue = "text", paramLabel = "P",
-            description = "text or vision training hyper-parameters (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", defaultValue = "default", paramLabel = "P",
+            description = "Adapter training: default (text hyper-parameters, early stopping with patience 20, at most "
+                    + "300 epochs), or the paper's text or vision (15 epochs) (default: ${DEFAULT-VALUE}).")
     String preset;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: the preset's, 15).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs, at most (default: the preset's: 300 for default, 15 for text and vision).")
     Integer epochs;
 
     @Option(names = "--batch", paramLabel = "B", description = "Batch size (default: the preset's, 128).")
@@ -135,11 +147,19 @@ final class CompareCommand implements Runnable {
             throw new BadInputException("--val-fraction: " + valFraction + " must be in (0, 1)");
         }
         for (String m : methods) {
-            if (!m.equals("loes") && !m.equals("loes+georeg") && !m.equals("learnable") && !m.equals("greedy-probe")) {
+            String selector = selector(m);
+            boolean ridge = !selector.equals(m);
+            if (ridge && (selector.equals("learnable") || selector.equals("loes+georeg"))) {
+                throw new BadInputException("--methods: '" + m + "': " + selector + " is a way of training adapters, "
+                        + "not a layer selection; +ridge goes with a selector (" + selectorsHelp() + ")");
+            }
+            if (!selector.equals("loes") && !selector.equals("loes+georeg") && !selector.equals("learnable")
+                    && !selector.equals("greedy-probe")) {
                 try {
-                    Baseline.parse(m);
+                    Baseline.parse(selector);
                 } catch (IllegalArgumentException e) {
-                    throw new BadInputException("--methods: '" + m + "' is not one of " + ALL_METHODS + ", exhaustive");
+                    throw new BadInputException("--methods: '" + m + "' is not one of " + ALL_METHODS
+                            + ", exhaustive, or SELECTOR+ridge");
                 }
             }
         }
@@ -191,40 +211,50 @@ final class CompareCommand implements Runnable {
                 Labels valY = y.rows(vRows);
                 LoesOptions options = LoesOptions.builder().k(k).seed(runSeed).task(t)
                         .calibrationFraction(calibrationFraction).build();
-                int[] loesLayers = null;
-                double loesSeconds = 0;
+                // A selector's layers and time, shared by SELECTOR and SELECTOR+ridge (loes also by loes+georeg).
+                Map<String, int[]> selected = new LinkedHashMap<>();
+                Map<String, Double> selectedSeconds = new LinkedHashMap<>();
                 for (String m : methods) {
                     TrainingConfig config = config(runSeed);
-                    int[] layers;
-                    long t0 = System.nanoTime();
-                    switch (m) {
-                        case "loes", "loes+georeg" -> {
-                            if (loesLayers == null) {
-                                loesLayers = Loes.builder().options(options).build().select(e, y).selected();
-                                loesSeconds = (System.nanoTime() - t0) / 1e9;
-                            }
-                            layers = loesLayers;
-                            if (m.equals("loes+georeg")) {
-                                config = config.withGeoRegWeight(0.1);
-                            }
-                        }
-                        case "learnable" -> {
-                            layers = e.layerIndices();
-                            config = config.withArchitecture(Architecture.LEARNABLE_WEIGHTS);
-                        }
-                        case "greedy-probe" -> layers = greedyProbe(config, trainE, trainY, valE, valY);
-                        default -> layers = Baselines.selector(Baseline.parse(m), options).select(e, y).selected();
+                    String selector = selector(m);
+                    String key = selector.equals("loes+georeg") ? "loes" : selector;
+                    if (!selected.containsKey(key)) {
+                        long t0 = System.nanoTime();
+                        int[] chosen = switch (key) {
+                            case "loes" -> Loes.builder().options(options).build().select(e, y).selected();
+                            case "learnable" -> e.layerIndices();
+                            case "greedy-probe" -> greedyProbe(config, trainE, trainY, valE, valY);
+                            default -> Baselines.selector(Baseline.parse(key), options).select(e, y).selected();
+                        };
+                        selected.put(key, chosen);
+                        selectedSeconds.put(key, (System.nanoTime() - t0) / 1e9);
                     }
-                    double selectionSeconds = m.startsWith("loes") ? loesSeconds : (System.nanoTime() - t0) / 1e9;
+                    int[] layers = selected.get(key);
+                    double selectionSeconds = selectedSeconds.get(key);
+                    if (m.equals("loes+georeg")) {
+                        config = config.withGeoRegWeight(0.1);
+                    } else if (m.equals("learnable")) {
+                        config = config.withArchitecture(Architecture.LEARNABLE_WEIGHTS);
+                    }
                     long t1 = System.nanoTime();
-                    TrainingResult r = new Trainer(config).train(trainE, trainY, valE, valY, layers, "unknown",
-                            null);
-                    if (r.nonFinite().isPresent() || r.probe().isEmpty()) {
-                        throw new BadInputException(m + ", seed " + runSeed + ": " + r.nonFinite().map(f -> f.message())
-                                .orElse("no model"));
+                    Probe probe;
+                    if (!selector.equals(m)) {
+                        try {
+                            probe = new RidgeTrainer(RidgeConfig.defaults().withSeed(runSeed))
+                                    .train(e, y, layers, "unknown").probe();
+                        } catch (IllegalArgumentException ex) {
+                            throw new BadInputException(m + ", seed " + runSeed + ": " + ex.getMessage(), ex);
+                        }
+                    } else {
+                        TrainingResult r = new Trainer(config).train(trainE, trainY, valE, valY, layers, "unknown",
+                                null);
+                        if (r.nonFinite().isPresent() || r.probe().isEmpty()) {
+                            throw new BadInputException(m + ", seed " + runSeed + ": " + r.nonFinite()
+                                    .map(f -> f.message()).orElse("no model"));
+                        }
+                        probe = r.probe().get();
                     }
                     double trainSeconds = (System.nanoTime() - t1) / 1e9;
-                    Probe probe = r.probe().get();
                     double metric;
                     double macroF1 = Double.NaN;
                     if (t == Task.CLASSIFICATION) {
@@ -260,6 +290,12 @@ final class CompareCommand implements Runnable {
             settings.put("calibrationFraction", calibrationFraction);
             settings.put("greedyEpochs", greedyEpochs);
             settings.put("training", config(seed).toMap());
+            if (methods.stream().anyMatch(m -> !selector(m).equals(m))) {
+                Map<String, Object> ridge = new LinkedHashMap<>(RidgeConfig.defaults().withSeed(seed).toMap());
+                ridge.put("seed", "the run's seed (firstSeed + i)");
+                ridge.put("rows", "every training row (cross-validation instead of the validation split)");
+                settings.put("ridge", ridge);
+            }
             settings.put("trainEmbeddings", trainEmbeddings.toString());
             settings.put("testEmbeddings", testEmbeddings.toString());
             doc.put("settings", settings);
@@ -287,6 +323,15 @@ final class CompareCommand implements Runnable {
         } catch (IOException ex) {
             throw new BadInputException("--out: cannot write " + csv + " / " + json + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /** The selector of a method: {@code loes} for {@code loes+ridge}, the method itself otherwise. */
+    static String selector(String method) {
+        return method.endsWith(RIDGE_SUFFIX) ? method.substring(0, method.length() - RIDGE_SUFFIX.length()) : method;
+    }
+
+    private static String selectorsHelp() {
+        return "last, last-k, random, loes, entropy, curvature, intrinsic, greedy-probe, exhaustive";
     }
 
     private TrainingConfig config(long runSeed) {
@@ -407,12 +452,12 @@ final class CompareCommand implements Runnable {
 
     private void printTable(PrintWriter o, List<Map<String, Object>> summary, String metricName) {
         boolean f1 = summary.getFirst().containsKey("macroF1Mean");
-        o.printf(Locale.ROOT, "%-14s %-18s %-17s %-9s %-9s %-9s %s%n", "method", metricName + " mean +- std",
+        o.printf(Locale.ROOT, "%-18s %-18s %-17s %-9s %-9s %-9s %s%n", "method", metricName + " mean +- std",
                 "95% CI", f1 ? "macro-F1" : "", "p vs " + baseline, "d_z", "layers (first seed)");
         for (Map<String, Object> e : summary) {
             List<?> ci = (List<?>) e.get(metricName + "Ci95");
             List<?> layers = (List<?>) e.get("layersPerSeed");
-            o.printf(Locale.ROOT, "%-14s %.4f +- %-9.4f %-17s %-9s %-9s %-9s %s%n", e.get("method"),
+            o.printf(Locale.ROOT, "%-18s %.4f +- %-9.4f %-17s %-9s %-9s %-9s %s%n", e.get("method"),
                     e.get(metricName + "Mean"), e.get(metricName + "Std"),
                     ci == null ? "-" : String.format(Locale.ROOT, "[%.4f, %.4f]", (Double) ci.get(0), (Double) ci.get(1)),
                     f1 ? String.format(Locale.ROOT, "%.4f", (Double) e.get("macroF1Mean")) : "",

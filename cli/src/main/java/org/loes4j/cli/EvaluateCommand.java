@@ -55,6 +55,7 @@ final class EvaluateCommand implements Runnable {
                     probe.task() == Task.CLASSIFICATION ? probe.labelNames() : null);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", model.toString());
+            m.put("probeType", probe.type().cliName());
             m.put("samples", e.rows());
             m.put("layers", probe.layers());
             m.put("layerNumbering", ExtractMeta.NUMBERING);

@@ -21,7 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code loes predict}: a saved model applied to embeddings, written as CSV. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Predict with a saved model; CSV with one row per sample (label and class probabilities, or value).")
+        description = "Predict with a saved model; CSV with one row per sample (label and class probabilities, or the "
+                + "ridge probe's class scores, or value).")
 final class PredictCommand implements Runnable {
     @Mixin
     CommonOptions common;
@@ -60,16 +61,18 @@ final class PredictCommand implements Runnable {
     }
 
     /**
-     * {@code index,label,p_<name>...} for classification, {@code index,value} for regression; numbers as
-     * the shortest decimal that reads back to the same double.
+     * {@code index,label,p_<name>...} for classification (probabilities of the adapter probe;
+     * {@code score_<name>...} for the ridge probe, whose least-squares class scores are not probabilities),
+     * {@code index,value} for regression; numbers as the shortest decimal that reads back to the same double.
      */
     static String csv(Predictions p) {
         StringBuilder sb = new StringBuilder();
         if (p.task() == Task.CLASSIFICATION) {
             List<String> names = p.names();
             sb.append("index,label");
+            String prefix = p.probabilities() ? "p_" : "score_";
             for (String n : names) {
-                sb.append(',').append(quote("p_" + n));
+                sb.append(',').append(quote(prefix + n));
             }
             sb.append('\n');
             for (int i = 0; i < p.size(); i++) {

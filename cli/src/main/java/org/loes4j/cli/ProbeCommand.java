@@ -88,7 +88,7 @@ final class ProbeCommand implements Runnable {
         Task t = CommandInputs.task("--task", task, false);
         LayerProbe probe;
         try {
-            probe = LayerProbe.builder().folds(folds).lambdas(parseLambdas(lambdas)).seed(seed).build();
+            probe = LayerProbe.builder().folds(folds).lambdas(LambdaGrids.parse(lambdas)).seed(seed).build();
         } catch (IllegalArgumentException e) {
             throw asBadInput(e);
         }
@@ -144,36 +144,6 @@ final class ProbeCommand implements Runnable {
         }
     }
 
-    /**
-     * Parses {@code FROM:TO:POINTS} (log-spaced, {@link LayerProbe#logGrid}) or a comma-separated list.
-     *
-     * @throws BadInputException naming {@code --lambdas}
-     */
-    static double[] parseLambdas(String s) {
-        String spec = s == null ? "" : s.strip();
-        try {
-            if (spec.contains(":")) {
-                String[] parts = spec.split(":", -1);
-                if (parts.length != 3) {
-                    throw new NumberFormatException(spec);
-                }
-                return LayerProbe.logGrid(Double.parseDouble(parts[0].strip()), Double.parseDouble(parts[1].strip()),
-                        Integer.parseInt(parts[2].strip()));
-            }
-            String[] parts = spec.split(",", -1);
-            double[] v = new double[parts.length];
-            for (int i = 0; i < parts.length; i++) {
-                v[i] = Double.parseDouble(parts[i].strip());
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new BadInputException("--lambdas: '" + s + "' is not FROM:TO:POINTS (e.g. 1e-4:1e4:17) or a list of "
-                    + "values a,b,c", e);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("--lambdas: '" + s + "': " + strip(e.getMessage(), "lambdas: "), e);
-        }
-    }
-
     /** The subsets as hidden-state indices; every layer must be among {@code --layers}. */
     private List<int[]> subsetLayers(LayeredEmbeddings all, LayeredEmbeddings stack) {
         List<int[]> out = new ArrayList<>();
@@ -200,10 +170,6 @@ final class ProbeCommand implements Runnable {
             }
         }
         return e;
-    }
-
-    private static String strip(String m, String prefix) {
-        return m != null && m.startsWith(prefix) ? m.substring(prefix.length()) : String.valueOf(m);
     }
 
     private static double ms(long from, long to) {

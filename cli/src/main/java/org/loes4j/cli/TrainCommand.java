@@ -16,6 +16,10 @@ import org.loes4j.data.LayeredEmbeddings;
 import org.loes4j.data.Task;
 import org.loes4j.linalg.io.Json;
 import org.loes4j.training.EpochReport;
+import org.loes4j.training.ProbeType;
+import org.loes4j.training.RidgeConfig;
+import org.loes4j.training.RidgeResult;
+import org.loes4j.training.RidgeTrainer;
 import org.loes4j.training.Trainer;
 import org.loes4j.training.TrainingConfig;
 import org.loes4j.training.TrainingResult;
@@ -28,9 +32,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code loes train}: adapters and probe on selected layers, saved as one safetensors file. */
+/**
+ * {@code loes train}: a probe on selected layers, saved as one safetensors file: the paper's adapters and probe
+ * ({@code --probe adapter}) or the closed-form ridge with lambda by k-fold CV ({@code --probe ridge}).
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train adapters and a probe on selected layers and save the model (safetensors).")
+        description = "Train a probe on selected layers (adapters and probe, or a closed-form ridge) and save the "
+                + "model (safetensors).")
 final class TrainCommand implements Runnable {
     @Mixin
     CommonOptions common;
@@ -62,13 +70,15 @@ final class TrainCommand implements Runnable {
         @ArgGroup(exclusive = false)
         ValidationFiles files;
 
-        @Option(names = "--val-fraction", paramLabel = "F", description = "Hold out a seeded random fraction of the training set for the best epoch (default 0.1; 0 = no validation).")
+        @Option(names = "--val-fraction", paramLabel = "F", description = "Adapter: hold out a seeded random fraction of the training set for the best epoch (default 0.1; 0 = no validation).")
         Double fraction;
     }
 
     static final class ValidationFiles {
         @Option(names = "--val-embeddings", required = true, paramLabel = "E.npy",
-                description = "Validation embeddings instead of a hold-out (default: none).")
+                description = "Validation embeddings: the adapter's best epoch is chosen on them instead of on a "
+                        + "hold-out; the ridge, which chooses lambda by cross-validation, reports its score on them "
+                        + "(default: none).")
         Path embeddings;
 
         @Option(names = "--val-labels", required = true, paramLabel = "Y", description = "Labels of --val-embeddings.")
@@ -78,25 +88,46 @@ final class TrainCommand implements Runnable {
     @Option(names = "--task", defaultValue = "classification", paramLabel = "T", description = "classification or regression (default: ${DEFAULT-VALUE}).")
     String task;
 
-    @Option(names = "--preset", defaultValue = "text", paramLabel = "P", description = "text or vision: the paper's hyper-parameters (default: ${DEFAULT-VALUE}).")
+    /** The options only the adapter probe reads; one of them given without --probe means --probe adapter. */
+    static final List<String> ADAPTER_OPTIONS = List.of("--preset", "--architecture", "--geo-reg", "--epochs",
+            "--batch", "--lr", "--patience", "--val-fraction");
+
+    @Option(names = "--probe", paramLabel = "P",
+            description = "ridge (closed form on the standardised layers side by side, lambda by k-fold CV on all "
+                    + "training rows) or adapter (the paper's adapters and probe, trained by AdamW until validation "
+                    + "stops improving) (default: ridge; adapter when an adapter option such as --epochs or "
+                    + "--preset is given).")
+    String probe;
+
+    @Option(names = "--folds", paramLabel = "K", description = "Ridge only: cross-validation folds choosing lambda, "
+            + "stratified for classification (default: " + RidgeConfig.DEFAULT_FOLDS + ").")
+    Integer folds;
+
+    @Option(names = "--lambdas", paramLabel = "GRID", description = "Ridge only: strengths tried, FROM:TO:POINTS "
+            + "log-spaced or a list a,b,c (default: 1e-2:1e6:17).")
+    String lambdas;
+
+    @Option(names = "--preset", defaultValue = "default", paramLabel = "P", description = "Adapter: default (the text "
+            + "hyper-parameters, at most 300 epochs, early stopping with patience 20), text or vision (the paper's, "
+            + "15 epochs) (default: ${DEFAULT-VALUE}).")
     String preset;
 
-    @Option(names = "--architecture", defaultValue = "adapters", paramLabel = "A", description = "adapters, no-adapter or learnable-weights (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--architecture", defaultValue = "adapters", paramLabel = "A", description = "Adapter: adapters, no-adapter or learnable-weights (default: ${DEFAULT-VALUE}).")
     String architecture;
 
-    @Option(names = "--geo-reg", paramLabel = "W", description = "GeoReg weight (the paper uses 0.1; default off).")
+    @Option(names = "--geo-reg", paramLabel = "W", description = "Adapter: GeoReg weight (the paper uses 0.1; default off).")
     Double geoReg;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: the preset's, 15).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Adapter: epochs, at most (default: the preset's: 300 for default, 15 for text and vision).")
     Integer epochs;
 
-    @Option(names = "--batch", paramLabel = "B", description = "Batch size (default: the preset's, 128).")
+    @Option(names = "--batch", paramLabel = "B", description = "Adapter: batch size (default: the preset's, 128).")
     Integer batch;
 
-    @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate of AdamW (default: the preset's, 1e-4).")
+    @Option(names = "--lr", paramLabel = "LR", description = "Adapter: peak learning rate of AdamW (default: the preset's, 1e-4).")
     Double lr;
 
-    @Option(names = "--patience", paramLabel = "N", description = "Early stopping after N epochs without improvement (default off).")
+    @Option(names = "--patience", paramLabel = "N", description = "Adapter: early stopping after N epochs without improvement; 0 = off (default: the preset's: 20 for default, off for text and vision).")
     Integer patience;
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S",
@@ -115,6 +146,8 @@ final class TrainCommand implements Runnable {
 
     @Override
     public void run() {
+        ProbeType type = probeType();
+        checkOptionsFor(type);
         TrainingConfig config = config();
         Task t = CommandInputs.task("--task", task, false);
         int[] layers = layers();
@@ -147,7 +180,7 @@ final class TrainCommand implements Runnable {
                                 + valE.width(valE.positionOf(l)) + ", in --embeddings " + e.width(e.positionOf(l)));
                     }
                 }
-            } else {
+            } else if (type == ProbeType.ADAPTER) {
                 double f = validation == null || validation.fraction == null ? 0.1 : validation.fraction;
                 if (!(f >= 0 && f < 1)) {
                     throw new BadInputException("--val-fraction: " + f + " must be in [0, 1)");
@@ -172,7 +205,7 @@ final class TrainCommand implements Runnable {
                 throw new BadInputException((val != null && ex.getMessage().contains("embeddings") ? "" : "--embeddings: ")
                         + ex.getMessage(), ex);
             }
-            if (t == Task.CLASSIFICATION && valY != null) {
+            if (t == Task.CLASSIFICATION && valY != null && type == ProbeType.ADAPTER) {
                 int[] counts = valY.classCounts();
                 int fewest = Integer.MAX_VALUE;
                 for (int c : counts) {
@@ -190,6 +223,8 @@ final class TrainCommand implements Runnable {
             }
             if (val != null) {
                 val.digests().forEach((k, v) -> digests.put("validation." + k, v));
+            } else if (type == ProbeType.RIDGE) {
+                digests.put("validationSplit", "none: lambda by k-fold cross-validation on all training rows");
             } else {
                 digests.put("validationSplit", valE == null ? "none"
                         : valE.rows() + " rows by SplittableRandom(seed ^ 0x5DEECE66D) permutation");
@@ -203,6 +238,10 @@ final class TrainCommand implements Runnable {
             }
             if ("unknown".equals(pool) && train.meta().isPresent() && train.meta().get().pooling() != null) {
                 pool = train.meta().get().pooling();
+            }
+            if (type == ProbeType.RIDGE) {
+                ridge(e, y, valE, valY, layers, pool, digests, inputMeta, stdout, err);
+                return;
             }
             TrainingResult r = new Trainer(config, digests, inputMeta).train(trainE, trainY, valE, valY, layers, pool,
                     quiet ? null : new ProgressBar(err));
@@ -227,6 +266,93 @@ final class TrainCommand implements Runnable {
             stdout.flush();
         } catch (IOException e) {
             throw new BadInputException("--out: cannot write " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Fits, saves and reports the ridge probe: lambda by k-fold CV on every training row; a validation set, when
+     * given, is only scored (it chooses nothing).
+     */
+    private void ridge(LayeredEmbeddings e, Labels y, LayeredEmbeddings valE, Labels valY, int[] layers, String pool,
+                       Map<String, Object> digests, Map<String, String> inputMeta, PrintWriter stdout, PrintWriter err)
+            throws IOException {
+        RidgeConfig rc;
+        RidgeResult r;
+        try {
+            rc = RidgeConfig.defaults().withSeed(seed);
+            if (folds != null) {
+                rc = rc.withFolds(folds);
+            }
+            if (lambdas != null) {
+                rc = rc.withLambdas(LambdaGrids.parse(lambdas));
+            }
+            r = new RidgeTrainer(rc, digests, inputMeta).train(e, y, layers, pool);
+        } catch (BadInputException ex) {
+            throw ex;
+        } catch (IllegalArgumentException ex) {
+            String m = String.valueOf(ex.getMessage());
+            for (String key : List.of("folds", "lambdas", "labels", "embeddings")) {
+                if (m.startsWith(key + ": ")) {
+                    throw new BadInputException("--" + m, ex);
+                }
+            }
+            throw ex;
+        }
+        r.probe().save(out);
+        String validationScore = "";
+        if (valE != null) {
+            validationScore = y.task() == Task.CLASSIFICATION
+                    ? String.format(Locale.ROOT, ", validation accuracy %.4f",
+                            r.probe().evaluateClassification(valE, valY).accuracy())
+                    : String.format(Locale.ROOT, ", validation R^2 %.4f", r.probe().evaluateRegression(valE, valY).r2());
+        }
+        if (r.atGridEdge()) {
+            double[] g = r.lambdas();
+            err.printf(Locale.ROOT, "loes: warning: the chosen lambda %.1e is at the edge of the grid [%.1e, %.1e]: the "
+                    + "best may lie outside it; --lambdas widens the grid%n", r.lambda(), g[0], g[g.length - 1]);
+        }
+        stdout.printf(Locale.ROOT, "saved %s: ridge probe on layers %s (hidden-state indices), width %d, lambda %.1e "
+                        + "(%d-fold CV %s %.4f +- %.4f)%s, fitted in %.1f s%n", out, Arrays.toString(layers),
+                Arrays.stream(r.probe().inputWidths()).sum(), r.lambda(),
+                rc.folds(), r.scoreName().equals("r2") ? "R^2" : r.scoreName(), r.cvScore(), r.cvStd(),
+                validationScore, r.seconds());
+        stdout.flush();
+    }
+
+    /** {@code --probe}, or without it ridge unless an adapter option is given. */
+    private ProbeType probeType() {
+        if (probe != null) {
+            try {
+                return ProbeType.parse(probe);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--" + e.getMessage(), e);
+            }
+        }
+        var parsed = spec.commandLine().getParseResult();
+        for (String o : ADAPTER_OPTIONS) {
+            if (parsed.hasMatchedOption(o)) {
+                return ProbeType.ADAPTER;
+            }
+        }
+        return ProbeType.RIDGE;
+    }
+
+    /** Options that only one kind of probe reads are refused for the other, naming the option. */
+    private void checkOptionsFor(ProbeType type) {
+        var parsed = spec.commandLine().getParseResult();
+        if (type == ProbeType.RIDGE) {
+            for (String o : ADAPTER_OPTIONS) {
+                if (parsed.hasMatchedOption(o)) {
+                    throw new BadInputException(o + ": applies to --probe adapter; the ridge probe is fitted in closed "
+                            + "form, lambda chosen by cross-validation (--folds, --lambdas)");
+                }
+            }
+        } else {
+            for (String o : List.of("--folds", "--lambdas")) {
+                if (parsed.hasMatchedOption(o)) {
+                    throw new BadInputException(o + ": applies to --probe ridge only");
+                }
+            }
         }
     }
 

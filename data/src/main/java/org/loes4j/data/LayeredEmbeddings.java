@@ -99,6 +99,26 @@ public interface LayeredEmbeddings extends EmbeddingStream, AutoCloseable {
         return load(position, all);
     }
 
+    /**
+     * Rows {@code rowIds} of the layer positions {@code positions}, side by side in that order, as a new
+     * contiguous rowIds.length x (sum of their widths) matrix: the design matrix of a probe on concatenated
+     * layers (mixed widths allowed).
+     */
+    default DMatrix concatenate(int[] positions, int[] rowIds) {
+        int width = 0;
+        for (int p : positions) {
+            width += width(p);
+        }
+        DMatrix x = DMatrix.zeros(rowIds.length, width);
+        int c0 = 0;
+        for (int p : positions) {
+            int w = width(p);
+            gather(p, rowIds, 0, rowIds.length, x.view(0, c0, rowIds.length, w));
+            c0 += w;
+        }
+        return x;
+    }
+
     /** The samples {@code rowIds}, in that order (a view; nothing is copied). */
     default LayeredEmbeddings rows(int[] rowIds) {
         return new RowView(this, rowIds);

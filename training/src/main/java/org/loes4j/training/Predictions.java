@@ -12,10 +12,16 @@ import org.loes4j.linalg.DMatrix;
  * @param task    classification or regression
  * @param classes predicted class index per sample (classification; empty for regression)
  * @param names   label name per class index (classification; empty for regression)
- * @param scores  N x C class probabilities (classification) or N x 1 values in the original target
- *                units (regression)
+ * @param scores  N x C class scores (classification) or N x 1 values in the original target units (regression)
+ * @param probabilities true when the class scores are probabilities (the adapter probe's softmax); false for the
+ *                ridge probe's least-squares scores (the argmax is still the prediction) and for regression
  */
-public record Predictions(Task task, int[] classes, List<String> names, DMatrix scores) {
+public record Predictions(Task task, int[] classes, List<String> names, DMatrix scores, boolean probabilities) {
+
+    /** Predictions whose class scores are probabilities (classification) or values (regression). */
+    public Predictions(Task task, int[] classes, List<String> names, DMatrix scores) {
+        this(task, classes, names, scores, task == Task.CLASSIFICATION);
+    }
 
     public int size() {
         return scores.rows();

@@ -24,6 +24,8 @@ public final class ProbeBuilder {
     public static final double DEFAULT_VALIDATION_FRACTION = 0.1;
 
     private TrainingConfig config = TrainingConfig.text();
+    private ProbeType type = ProbeType.ADAPTER;
+    private RidgeConfig ridge = RidgeConfig.defaults();
     private int[] layers;
     private LayeredEmbeddings validation;
     private Labels validationLabels;
@@ -36,9 +38,35 @@ public final class ProbeBuilder {
     ProbeBuilder() {
     }
 
-    /** {@code "text"} (default) or {@code "vision"}; replaces every hyper-parameter set so far. */
+    /**
+     * {@code "text"} (default here: the paper's 15 epochs), {@code "vision"} or {@code "default"} (the CLI's: text
+     * with early stopping, see {@link TrainingConfig#defaults()}); replaces every hyper-parameter set so far.
+     */
     public ProbeBuilder preset(String name) {
         config = name == null ? TrainingConfig.text() : TrainingConfig.preset(name);
+        return this;
+    }
+
+    /**
+     * Which model to fit: {@link ProbeType#ADAPTER} (default; the hyper-parameters of the preset and the
+     * {@code with}-style setters below) or {@link ProbeType#RIDGE} (closed form, lambda by k-fold CV on all the
+     * training rows: {@link #folds}, {@link #lambdas} and {@link #seed} apply; no hold-out is taken and a
+     * {@link #validation} set is not used). Null means the adapter.
+     */
+    public ProbeBuilder type(ProbeType t) {
+        type = t == null ? ProbeType.ADAPTER : t;
+        return this;
+    }
+
+    /** Folds of the ridge probe's cross-validation, {@code >= 2} (default 5). */
+    public ProbeBuilder folds(int k) {
+        ridge = ridge.withFolds(k);
+        return this;
+    }
+
+    /** The ridge probe's lambda grid (default {@link RidgeConfig#defaultLambdas()}). */
+    public ProbeBuilder lambdas(double... grid) {
+        ridge = ridge.withLambdas(grid);
         return this;
     }
 
@@ -95,6 +123,7 @@ public final class ProbeBuilder {
     /** The master seed (42 by default) of initialisation, shuffles, dropout, GeoReg and the hold-out. */
     public ProbeBuilder seed(long seed) {
         config = config.withSeed(seed);
+        ridge = ridge.withSeed(seed);
         return this;
     }
 
@@ -196,9 +225,14 @@ public final class ProbeBuilder {
         return this;
     }
 
-    /** The hyper-parameters as set so far. */
+    /** The adapter probe's hyper-parameters as set so far. */
     public TrainingConfig config() {
         return config;
+    }
+
+    /** The ridge probe's hyper-parameters as set so far. */
+    public RidgeConfig ridgeConfig() {
+        return ridge;
     }
 
     /**
@@ -210,13 +244,37 @@ public final class ProbeBuilder {
      * @throws IllegalStateException    when training stopped on a non-finite loss before finishing an epoch
      */
     public Probe fit(LayeredEmbeddings train, Labels labels) {
+        if (type == ProbeType.RIDGE) {
+            return fitRidge(train, labels).probe();
+        }
         return train(train, labels).probe().orElseThrow(() -> new IllegalStateException(
                 "fit: no checkpoint, training stopped in its first epoch ("
                         + "a non-finite loss; try a lower learning rate)"));
     }
 
-    /** As {@link #fit}, with the per-epoch reports and timings. */
+    /**
+     * As {@link #fit} for a ridge probe, with the lambda chosen and the CV scores.
+     *
+     * @throws IllegalArgumentException as {@link #fit}
+     */
+    public RidgeResult fitRidge(LayeredEmbeddings train, Labels labels) {
+        if (train == null) {
+            throw new IllegalArgumentException("train: null embeddings");
+        }
+        Map<String, String> meta = new LinkedHashMap<>(inputMeta);
+        return new RidgeTrainer(ridge, inputs, meta).train(train, labels, layers != null ? layers : train.layerIndices(),
+                pooling, layers != null ? train.layerCount() : 0);
+    }
+
+    /**
+     * As {@link #fit} for the adapter probe, with the per-epoch reports and timings.
+     *
+     * @throws IllegalStateException when {@link #type} is the ridge (it has no epochs: {@link #fitRidge})
+     */
     public TrainingResult train(LayeredEmbeddings train, Labels labels) {
+        if (type == ProbeType.RIDGE) {
+            throw new IllegalStateException("train: a ridge probe has no epochs; use fit or fitRidge");
+        }
         if (train == null) {
             throw new IllegalArgumentException("train: null embeddings");
         }

@@ -394,7 +394,7 @@ public final class Trainer {
         return positions;
     }
 
-    private static void checkTask(String name, Labels labels) {
+    static void checkTask(String name, Labels labels) {
         if (labels.task() != Task.CLASSIFICATION && labels.task() != Task.REGRESSION) {
             throw new IllegalArgumentException(name + ": task " + labels.task().cliName() + "; a probe needs class"
                     + " labels or regression targets (" + Task.LABEL_FREE.cliName() + " is for layer selection only)");

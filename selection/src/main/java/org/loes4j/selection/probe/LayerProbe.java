@@ -13,6 +13,7 @@ import org.loes4j.data.Task;
 import org.loes4j.linalg.DMatrix;
 import org.loes4j.linalg.Linalg;
 import org.loes4j.linalg.concurrent.LinalgExecutor;
+import org.loes4j.linalg.regression.RidgeCv;
 
 /**
  * A k-fold cross-validated ridge probe on every layer of a {@link LayeredEmbeddings} (and on given subsets of
@@ -53,7 +54,7 @@ public final class LayerProbe {
      * Two CV scores closer than this (relative to the larger magnitude, at least absolute) are a tie: fold means of
      * the same accuracies summed in another order may differ in the last bits.
      */
-    public static final double TIE_TOLERANCE = 1e-12;
+    public static final double TIE_TOLERANCE = RidgeCv.TIE_TOLERANCE;
 
     private final int folds;
     private final double[] lambdas;
@@ -77,32 +78,14 @@ public final class LayerProbe {
     }
 
     /**
-     * {@code points} values log-spaced from {@code from} to {@code to} (both included, exactly):
-     * {@code 10^(log10(from) + i (log10(to) - log10(from)) / (points - 1))}.
+     * {@code points} values log-spaced from {@code from} to {@code to} (both included, exactly): {@link
+     * RidgeCv#logGrid}, {@code 10^(log10(from) + i (log10(to) - log10(from)) / (points - 1))}.
      *
      * @throws IllegalArgumentException naming {@code lambdas} when from or to is not finite and &gt; 0, to &lt;
      *         from, points &lt; 1, or one point is asked for a range
      */
     public static double[] logGrid(double from, double to, int points) {
-        if (!(from > 0) || !Double.isFinite(from) || !(to > 0) || !Double.isFinite(to)) {
-            throw new IllegalArgumentException("lambdas: range " + from + " to " + to + " must be finite and > 0");
-        }
-        if (to < from) {
-            throw new IllegalArgumentException("lambdas: range " + from + " to " + to + " is decreasing");
-        }
-        if (points < 1 || points == 1 && from != to) {
-            throw new IllegalArgumentException("lambdas: " + points + " point(s) for the range " + from + " to " + to
-                    + "; need >= 2 (or from == to for one)");
-        }
-        double[] g = new double[points];
-        double lo = Math.log10(from);
-        double step = points == 1 ? 0 : (Math.log10(to) - lo) / (points - 1);
-        for (int i = 0; i < points; i++) {
-            g[i] = Math.pow(10, lo + i * step);
-        }
-        g[0] = from;
-        g[points - 1] = to;
-        return g;
+        return RidgeCv.logGrid(from, to, points);
     }
 
     public int folds() {
@@ -133,21 +116,14 @@ public final class LayerProbe {
     }
 
     /**
-     * The fold of every row for {@code labels}: {@link Folds#stratified} over the classes present for
-     * classification, {@link Folds#plain} for regression.
+     * The fold of every row for {@code labels}: {@link org.loes4j.data.Folds#of}, stratified over the classes
+     * present for classification, plain for regression.
      *
      * @throws IllegalArgumentException naming {@code labels} (fewer than 2 classes) or {@code folds} (a class, or
      *         the data, with fewer rows than folds)
      */
     public int[] foldAssignment(Labels labels) {
-        if (labels == null) {
-            throw new IllegalArgumentException("labels: null");
-        }
-        if (labels.task() == Task.CLASSIFICATION) {
-            Labels y = presentClasses(labels);
-            return Folds.stratified(y.codes(), y.classCount(), y.names(), folds, seed);
-        }
-        return Folds.plain(labels.size(), folds, seed);
+        return org.loes4j.data.Folds.of(labels, folds, seed);
     }
 
     private static Labels presentClasses(Labels labels) {
@@ -200,10 +176,9 @@ public final class LayerProbe {
         int[][] train = new int[folds][];
         int[][] heldOut = new int[folds][];
         for (int f = 0; f < folds; f++) {
-            train[f] = Folds.rows(fold, f, false);
-            heldOut[f] = Folds.rows(fold, f, true);
+            train[f] = org.loes4j.data.Folds.rows(fold, f, false);
+            heldOut[f] = org.loes4j.data.Folds.rows(fold, f, true);
         }
-        int nl = lambdas.length;
         double[][][] score = new double[units.size()][folds][];
         double[][][] f1 = new double[units.size()][folds][];
         boolean[][] dual = new boolean[units.size()][folds];
@@ -213,27 +188,12 @@ public final class LayerProbe {
             int[] positions = units.get(u);
             DMatrix xtr = load(embeddings, positions, train[f]);
             DMatrix xte = load(embeddings, positions, heldOut[f]);
-            RidgePath.standardise(xtr, xte);
-            RidgePath path = RidgePath.fit(linalg, xtr, rows(targets, train[f]), xte);
-            dual[u][f] = path.dual();
-            DMatrix pred = DMatrix.zeros(heldOut[f].length, c);
-            DMatrix truth = classification ? null : rows(targets, heldOut[f]);
-            int[] truthCodes = classification ? pick(codes, heldOut[f]) : null;
-            int[] predicted = new int[heldOut[f].length];
-            double[] s = new double[nl];
-            double[] g = classification ? new double[nl] : null;
-            for (int l = 0; l < nl; l++) {
-                path.predict(lambdas[l], pred);
-                if (classification) {
-                    Scores.argmax(pred, predicted);
-                    s[l] = Scores.accuracy(predicted, truthCodes);
-                    g[l] = Scores.macroF1(predicted, truthCodes, c);
-                } else {
-                    s[l] = Scores.r2(pred, truth);
-                }
-            }
-            score[u][f] = s;
-            f1[u][f] = g;
+            RidgeCv.FoldScores fs = classification
+                    ? RidgeCv.classification(linalg, xtr, rows(targets, train[f]), xte, pick(codes, heldOut[f]), lambdas)
+                    : RidgeCv.regression(linalg, xtr, rows(targets, train[f]), xte, rows(targets, heldOut[f]), lambdas);
+            dual[u][f] = fs.dual();
+            score[u][f] = fs.scores();
+            f1[u][f] = fs.macroF1();
         });
 
         List<ProbeResult> layerResults = new ArrayList<>(layerUnits);
@@ -263,21 +223,13 @@ public final class LayerProbe {
                                   boolean[] dual) {
         int nl = lambdas.length;
         double[] mean = new double[nl];
-        double max = Double.NEGATIVE_INFINITY;
         for (int l = 0; l < nl; l++) {
             for (int f = 0; f < folds; f++) {
                 mean[l] += score[f][l];
             }
             mean[l] /= folds;
-            max = Math.max(max, mean[l]);
         }
-        double floor = max - TIE_TOLERANCE * Math.max(1, Math.abs(max));
-        int best = 0;
-        for (int l = 0; l < nl; l++) {
-            if (mean[l] >= floor) {
-                best = l;
-            }
-        }
+        int best = RidgeCv.choose(mean);
         double[] foldScores = new double[folds];
         double[] foldF1 = new double[f1[0] == null ? 0 : folds];
         int dualFolds = 0;
@@ -352,17 +304,8 @@ public final class LayerProbe {
      * @throws IllegalArgumentException naming the layer, row and column of a non-finite value
      */
     private static DMatrix load(LayeredEmbeddings e, int[] positions, int[] rowIds) {
-        int width = 0;
-        for (int p : positions) {
-            width += e.width(p);
-        }
-        DMatrix x = DMatrix.zeros(rowIds.length, width);
-        int c0 = 0;
-        for (int p : positions) {
-            int w = e.width(p);
-            e.gather(p, rowIds, 0, rowIds.length, x.view(0, c0, rowIds.length, w));
-            c0 += w;
-        }
+        DMatrix x = e.concatenate(positions, rowIds);
+        int width = x.cols();
         double[] d = x.data();
         for (int i = 0; i < d.length; i++) {
             if (!Double.isFinite(d[i])) {

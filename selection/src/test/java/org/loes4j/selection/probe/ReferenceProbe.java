@@ -1,5 +1,7 @@
 package org.loes4j.selection.probe;
 
+import org.loes4j.linalg.regression.Standardiser;
+
 /**
  * A deliberately plain scalar twin of {@link LayerProbe} for tests: {@code double[][]} matrices, and for every
  * fold and every lambda separately the definition as written: standardise the columns by the training rows'
@@ -61,7 +63,7 @@ final class ReferenceProbe {
                     ss += (r[j] - mean) * (r[j] - mean);
                 }
                 double std = Math.sqrt(ss / ntr);
-                double inv = std == 0 || std <= RidgePath.CONSTANT_COLUMN_RELATIVE * Math.abs(mean) ? 0 : 1 / std;
+                double inv = std == 0 || std <= Standardiser.CONSTANT_COLUMN_RELATIVE * Math.abs(mean) ? 0 : 1 / std;
                 for (double[] r : xtr) {
                     r[j] = (r[j] - mean) * inv;
                 }

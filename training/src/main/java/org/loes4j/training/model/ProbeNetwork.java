@@ -16,7 +16,7 @@ import org.loes4j.training.nn.Parameter;
  * {@link #backward} takes dL/dlogits and, optionally, an extra dL/dF (GeoReg's gradient on the fused
  * batch) that is added to what flows back from the head.
  */
-public final class ProbeNetwork {
+public final class ProbeNetwork implements ProbeModel {
     private final ModelShape shape;
     private final Fusion fusion;
     private final ProbeHead head;
@@ -83,6 +83,22 @@ public final class ProbeNetwork {
 
     public ProbeHead head() {
         return head;
+    }
+
+    @Override
+    public int[] inputWidths() {
+        return shape.inputWidths();
+    }
+
+    @Override
+    public int outputs() {
+        return shape.outputs();
+    }
+
+    /** Logits in evaluation mode: {@code forward(layers, null)}. */
+    @Override
+    public DMatrix evaluate(List<DMatrix> layers) {
+        return forward(layers, null);
     }
 
     /** Logits for one batch; {@code dropoutRng} null means evaluation mode. */

@@ -1,9 +1,9 @@
-package org.loes4j.selection.probe;
+package org.loes4j.linalg.regression;
 
 import org.loes4j.linalg.DMatrix;
 
 /**
- * The held-out scores of a probe fold (higher is better for every one).
+ * The held-out scores of a ridge fold (higher is better for every one), as {@link RidgeCv} computes them.
  * <ul>
  *   <li>accuracy: the fraction of rows whose largest predicted one-hot score (the lowest class code on a tie)
  *       is their class;</li>
