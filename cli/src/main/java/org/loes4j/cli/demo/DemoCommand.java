@@ -599,7 +599,7 @@ public final class DemoCommand implements Callable<Integer> {
         int[] split = {perClass * 60 / 100, perClass * 15 / 100, 0};
         split[2] = perClass - split[0] - split[1];
         if (split[0] < 2 || split[1] < 1 || split[2] < 1) {
-            throw new IllegalArgumentException("--images: " + n + " is too few; at least 50 (5 of each class)");
+            throw new IllegalArgumentException("--images: " + n + " is too few; at least 70 (7 of each class)");
         }
         if (split[0] + split[1] > 6000 || split[2] > 1000) {
             throw new IllegalArgumentException("--images: " + n + " is too many; Fashion-MNIST has 6000 training and "
