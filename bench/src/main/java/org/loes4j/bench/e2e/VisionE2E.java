@@ -45,7 +45,8 @@ import org.loes4j.linalg.io.Json;
  *
  * <p>Options: {@code --size}, {@code --images} (default 32), {@code --batch} (default 8), {@code --threads 1,2},
  * {@code --passes} (default 3), {@code --warmup-passes} (default 1), {@code --impls loes4j,tfjs-wasm},
- * {@code --idx FILE}, plus {@link Report}'s.
+ * {@code --idx FILE}, {@code --rounds} (default 2: every cell runs once per round, the process order reversed
+ * every other round, the median round reported), plus {@link Report}'s.
  */
 public final class VisionE2E {
     static final String DEFAULT_IDX = "encoders/src/test/resources/org/loes4j/encoders/mobilenet/"
@@ -62,7 +63,7 @@ public final class VisionE2E {
             return;
         }
         Args a = new Args(args, SelectionE2E.withCommon("size", "images", "batch", "threads", "passes", "warmup-passes",
-                "impls", "idx"));
+                "impls", "idx", "rounds"));
         Report report = new Report("vision", "End-to-end: MobileNetV2, every tap pooled (loes4j vs TensorFlow.js wasm)",
                 a, VisionE2E.class.getName(), args);
         int size = a.getInt("size", 224);
@@ -72,6 +73,7 @@ public final class VisionE2E {
         int passes = a.getInt("passes", 3);
         int warmup = a.getInt("warmup-passes", 1);
         String idx = a.get("idx", DEFAULT_IDX);
+        int rounds = a.getInt("rounds", 2);
         List<String> impls = List.of(a.get("impls", "loes4j,tfjs-wasm").split(","));
         for (String impl : impls) {
             if (!impl.equals("loes4j") && !impl.equals("tfjs-wasm")) {
@@ -96,43 +98,54 @@ public final class VisionE2E {
             Files.copy(in, script);
         }
 
-        List<Map<String, Object>> results = new ArrayList<>();
+        // Each (implementation, threads) cell runs once per round, the order of the processes reversed every other
+        // round: on a shared machine the process that runs right after another was measured up to 40% slower (the
+        // first tfjs run after the first JVM, three runs in a row), so a fixed order would bias the ratio.
+        List<String[]> cells = new ArrayList<>();
         for (int t : threads) {
             for (String impl : impls) {
-                List<String> cmd;
-                if (impl.equals("loes4j")) {
-                    cmd = ChildJvm.command(List.of("-D" + LinalgExecutor.THREADS_PROPERTY + "=" + t),
-                            VisionE2E.class.getName(), List.of("--worker", "--model", model.toString(), "--input",
-                                    npy.toString(), "--batch", Integer.toString(batch), "--threads", Integer.toString(t),
-                                    "--passes", Integer.toString(passes), "--warmup-passes", Integer.toString(warmup)));
-                } else {
-                    if (!Files.isRegularFile(modules.resolve("@tensorflow/tfjs-backend-wasm/package.json"))) {
-                        throw new IllegalStateException(modules + " lacks @tensorflow/tfjs-backend-wasm: run the encoders' "
-                                + "MobileNetV2ReferenceTest once (it installs TensorFlow.js 4.22.0 there with npm)");
-                    }
-                    cmd = List.of(System.getProperty("loes4j.node", "node"), script.toString(), modules.toString(),
-                            model.toString(), npy.toString(), Integer.toString(batch), Integer.toString(t),
-                            Integer.toString(warmup), Integer.toString(passes));
-                }
-                ChildJvm.Result r = ChildJvm.run(cmd).checkOk(cmd);
-                Map<String, Object> m = null;
-                for (String line : r.stdout().split("\n")) {
-                    if (line.startsWith(RESULT_PREFIX)) {
-                        m = Json.parseObject(line.substring(RESULT_PREFIX.length()));
-                    }
-                }
-                if (m == null) {
-                    throw new IllegalStateException("worker printed no result: " + String.join(" ", cmd) + "\n"
-                            + r.stdout() + r.stderr());
-                }
-                m.put("threadsAskedFor", t);
-                m.put("peakRssMiB", r.peakRssKiB() / 1024.0);
-                m.put("processWallSeconds", r.wallSeconds());
-                results.add(m);
-                System.out.println(Report.f("vision: %s threads %d: %.2f images/s (cold batch %.2f s)", impl, t,
-                        num(m, "imagesPerSecond"), num(m, "coldBatchSeconds")));
+                cells.add(new String[] {impl, Integer.toString(t)});
             }
         }
+        Map<String, List<Map<String, Object>>> byCell = new LinkedHashMap<>();
+        for (String[] c : cells) {
+            byCell.put(c[0] + "@" + c[1], new ArrayList<>());
+        }
+        try {
+            for (int round = 0; round < rounds; round++) {
+                List<String[]> order = new ArrayList<>(cells);
+                if (round % 2 == 1) {
+                    java.util.Collections.reverse(order);
+                }
+                for (String[] c : order) {
+                    String impl = c[0];
+                    int t = Integer.parseInt(c[1]);
+                    Map<String, Object> m = runCell(impl, t, model, modules, npy, script, batch, passes, warmup);
+                    m.put("round", round);
+                    byCell.get(impl + "@" + t).add(m);
+                    System.out.println(Report.f("vision: round %d: %s threads %d: %.2f images/s (cold batch %.2f s)",
+                            round, impl, t, num(m, "imagesPerSecond"), num(m, "coldBatchSeconds")));
+                }
+            }
+        } finally {
+            Files.deleteIfExists(npy);
+            Files.deleteIfExists(script);
+            Files.deleteIfExists(work);
+        }
+        // Per cell, the round with the median images/s (the lower middle one for an even count) stands for it.
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (List<Map<String, Object>> runs : byCell.values()) {
+            List<Map<String, Object>> sorted = new ArrayList<>(runs);
+            sorted.sort(java.util.Comparator.comparingDouble(r -> num(r, "imagesPerSecond")));
+            Map<String, Object> mid = new LinkedHashMap<>(sorted.get((sorted.size() - 1) / 2));
+            List<Double> all = new ArrayList<>();
+            for (Map<String, Object> r : runs) {
+                all.add(num(r, "imagesPerSecond"));
+            }
+            mid.put("imagesPerSecondByRound", all);
+            results.add(mid);
+        }
+        report.put("rounds", rounds);
         report.put("size", size);
         report.put("images", images);
         report.put("batch", batch);
@@ -140,10 +153,52 @@ public final class VisionE2E {
         report.put("warmupPasses", warmup);
         report.put("inputs", idx);
         report.put("results", results);
-        writeTables(report, results, threads, size, images, batch, passes, warmup, idx);
+        writeTables(report, results, threads, size, images, batch, passes, warmup, idx, rounds);
         Path[] out = report.write();
         System.out.print(report.markdown());
         System.out.println("vision: wrote " + out[0] + " and " + out[1]);
+    }
+
+    private static Map<String, Object> runCell(String impl, int t, Path model, Path modules, Path npy, Path script,
+                                               int batch, int passes, int warmup) throws IOException, InterruptedException {
+        List<String> cmd;
+        if (impl.equals("loes4j")) {
+            cmd = ChildJvm.command(List.of("-D" + LinalgExecutor.THREADS_PROPERTY + "=" + t),
+                    VisionE2E.class.getName(), List.of("--worker", "--model", model.toString(), "--input",
+                            npy.toString(), "--batch", Integer.toString(batch), "--threads", Integer.toString(t),
+                            "--passes", Integer.toString(passes), "--warmup-passes", Integer.toString(warmup)));
+        } else {
+            if (!Files.isRegularFile(modules.resolve("@tensorflow/tfjs-backend-wasm/package.json"))) {
+                throw new IllegalStateException(modules + " lacks @tensorflow/tfjs-backend-wasm: run the encoders' "
+                        + "MobileNetV2ReferenceTest once (it installs TensorFlow.js 4.22.0 there with npm)");
+            }
+            cmd = List.of(System.getProperty("loes4j.node", "node"), script.toString(), modules.toString(),
+                    model.toString(), npy.toString(), Integer.toString(batch), Integer.toString(t),
+                    Integer.toString(warmup), Integer.toString(passes));
+        }
+        ChildJvm.Result r = ChildJvm.run(cmd).checkOk(cmd);
+        Map<String, Object> m = null;
+        for (String line : r.stdout().split("\n")) {
+            if (line.startsWith(RESULT_PREFIX)) {
+                m = Json.parseObject(line.substring(RESULT_PREFIX.length()));
+            }
+        }
+        if (m == null) {
+            throw new IllegalStateException("worker printed no result: " + String.join(" ", cmd) + "\n"
+                    + r.stdout() + r.stderr());
+        }
+        m.put("threadsAskedFor", t);
+        m.put("peakRssMiB", r.peakRssKiB() / 1024.0);
+        m.put("processWallSeconds", r.wallSeconds());
+        return m;
+    }
+
+    private static String rounded(Object list) {
+        List<String> out = new ArrayList<>();
+        for (Object o : (List<?>) list) {
+            out.add(Report.f("%.1f", ((Number) o).doubleValue()));
+        }
+        return String.join(", ", out);
     }
 
     private static double num(Map<String, Object> m, String key) {
@@ -152,15 +207,17 @@ public final class VisionE2E {
     }
 
     private static void writeTables(Report report, List<Map<String, Object>> results, int[] threads, int size,
-                                    int images, int batch, int passes, int warmup, String idx) {
+                                    int images, int batch, int passes, int warmup, String idx, int rounds) {
         report.paragraph(Report.f("nsfwjs 4.3.0's MobileNetV2 (alpha 1.0) trunk up to out_relu, all 18 taps globally "
                         + "average-pooled and handed on; %d images of %d x %d x 3 (the first %d of `%s`, nearest-neighbour "
                         + "upscaled, grey replicated), batches of %d. Each row is a fresh process: cold = the first batch "
                         + "after loading; then %d untimed warm-up pass(es) and %d timed passes; images/s = images per pass "
                         + "/ median pass time. loes4j: -Dloes4j.threads=T; TensorFlow.js 4.22.0 wasm backend in Node, "
                         + "setThreadsCount(T) (the threads column says how many it used). Both run in the same harness "
-                        + "run on the same busy machine, so read the ratio, not the absolute numbers.", images, size, size,
-                images, idx, batch, warmup, passes));
+                        + "run on the same busy machine, so read the ratio, not the absolute numbers. Every cell ran in %d "
+                        + "rounds, the order of the processes reversed every other round; the row shown per cell is its "
+                        + "median round (images/s of every round in the last column).", images, size, size,
+                images, idx, batch, warmup, passes, rounds));
         Map<Integer, Map<String, Map<String, Object>>> byThreads = new LinkedHashMap<>();
         for (Map<String, Object> r : results) {
             byThreads.computeIfAbsent(((Number) r.get("threadsAskedFor")).intValue(), x -> new LinkedHashMap<>())
@@ -178,11 +235,13 @@ public final class VisionE2E {
                     l == null ? "-" : Report.f("%.2f", num(l, "coldBatchSeconds")),
                     w == null ? "-" : Report.f("%.2f", num(w, "coldBatchSeconds")),
                     l == null ? "-" : Report.f("%.0f", num(l, "peakRssMiB")),
-                    w == null ? "-" : Report.f("%.0f", num(w, "peakRssMiB"))));
+                    w == null ? "-" : Report.f("%.0f", num(w, "peakRssMiB")),
+                    (l == null ? "-" : rounded(l.get("imagesPerSecondByRound"))) + " / "
+                            + (w == null ? "-" : rounded(w.get("imagesPerSecondByRound")))));
         }
         report.table(List.of("threads", "loes4j images/s", "tfjs-wasm images/s", "tfjs threads used",
                 "loes4j / tfjs-wasm", "loes4j cold batch s", "tfjs cold batch s", "loes4j peak RSS MiB",
-                "node peak RSS MiB"), t);
+                "node peak RSS MiB", "images/s by round (loes4j / tfjs)"), t);
         List<List<String>> s = new ArrayList<>();
         for (Map<String, Object> r : results) {
             if (!"loes4j".equals(r.get("impl"))) {
