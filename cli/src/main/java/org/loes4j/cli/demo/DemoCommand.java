@@ -58,12 +58,16 @@ import picocli.CommandLine.Model.CommandSpec;
  * </ol>
  * Layers are numbered by hidden-state index, as everywhere in loes4j: 1 is the first transformer block (the
  * paper's layer 0); the embedding output, hidden state 0, is not a candidate, as in the paper.
+ *
+ * <p>With {@code --vision} the command parses its image options and hands over to {@link VisionDemo}: the same
+ * steps on Fashion-MNIST and MobileNetV2's taps.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the whole pipeline on real data: State of the Union passages labelled with their era, "
                 + "encoded by a pretrained encoder, LOES layer selection, probes on the selected layers against the "
                 + "Last and Last-k baselines, a table and demo-report/index.html.",
-                "Needs npm (the data set is fetched once with 'npm pack' and cached under ~/.cache/loes4j/data)."})
+                "Needs npm (the data set is fetched once with 'npm pack' and cached under ~/.cache/loes4j/data).",
+                "--vision runs the image demo instead: Fashion-MNIST through MobileNetV2, LOES-3 vs Last and Last-3."})
 public final class DemoCommand implements Callable<Integer> {
     /** Default passage budget: about 1.5 minutes of encoding at max length 128 on 2 cores. */
     static final int DEFAULT_MAX_PASSAGES = 1500;
@@ -156,6 +160,28 @@ public final class DemoCommand implements Callable<Integer> {
             + "numbers mean little.")
     boolean quick;
 
+    @Option(names = "--vision", description = "The image demo instead: Fashion-MNIST (fetched once with 'apt-get "
+            + "download' from Debian's dataset-fashion-mnist package, or read from its installed copy), encoded by "
+            + "MobileNetV2 (nsfwjs, fetched with npm), every tap pooled; LOES-3 vs Last and Last-3 with the vision "
+            + "training preset.")
+    boolean vision;
+
+    @Option(names = "--images", paramLabel = "N", description = "With --vision: images in all, split 60/15/25 into "
+            + "train/validation/test, the same number of each class (default: " + VISION_IMAGES + ", --quick: "
+            + VISION_QUICK_IMAGES + ").")
+    Integer images;
+
+    @Option(names = "--image-size", paramLabel = "PIXELS", description = "With --vision: the 28 x 28 images are "
+            + "resized bilinearly to PIXELS x PIXELS (default: " + VISION_SIZE + ", --quick: " + VISION_QUICK_SIZE + ").")
+    Integer imageSize;
+
+    /** 3000 / 750 / 1250 images: a few minutes of encoding at 96 x 96 on 2 busy cores. */
+    static final int VISION_IMAGES = 5000;
+    static final int VISION_QUICK_IMAGES = 200;
+    /** 96 x 96: the 28 x 28 images upscaled enough for MobileNetV2's later blocks to keep 3 x 3 pixels. */
+    static final int VISION_SIZE = 96;
+    static final int VISION_QUICK_SIZE = 48;
+
     private PrintWriter err;
     private final Map<String, Object> timings = new LinkedHashMap<>();
 
@@ -164,6 +190,14 @@ public final class DemoCommand implements Callable<Integer> {
         long start = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
+        if (vision) {
+            VisionDemo.Settings vs = visionSettings();
+            ReportWriter.checkReplaceable(outDir.toAbsolutePath().normalize());
+            return new VisionDemo(out, err).run(vs);
+        }
+        if (images != null || imageSize != null) {
+            throw new IllegalArgumentException("--images, --image-size: only with --vision");
+        }
         Settings s = settings();
         Pooling pool = Pooling.parse(pooling);
         // Fail before minutes of work, not after, if the report could not be written there.
@@ -549,6 +583,43 @@ public final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--seeds: " + seedCount + " must be in [1, 100]");
         }
         return new Settings(kk, mp, ml, w, m, ep, seedCount);
+    }
+
+    /** The --vision configuration; the text demo's options that do not apply are refused. */
+    VisionDemo.Settings visionSettings() {
+        if (maxPassages != null || maxLength != null || words != null || model != null || geoReg || seedCount != 1
+                || spec.commandLine().getParseResult().hasMatchedOption("--pooling")) {
+            throw new IllegalArgumentException("--vision: --max-passages, --max-length, --words, --model, --pooling, "
+                    + "--georeg and --seeds belong to the text demo");
+        }
+        int kk = k != null ? k : 3;
+        int n = images != null ? images : quick ? VISION_QUICK_IMAGES : VISION_IMAGES;
+        int size = imageSize != null ? imageSize : quick ? VISION_QUICK_SIZE : VISION_SIZE;
+        int ep = epochs != null ? epochs : quick ? QUICK_EPOCHS : DEMO_EPOCHS;
+        if (kk < 1) {
+            throw new IllegalArgumentException("--k: " + kk + " must be >= 1");
+        }
+        int perClass = n / FashionMnist.CLASSES.size();
+        int[] split = {perClass * 60 / 100, perClass * 15 / 100, 0};
+        split[2] = perClass - split[0] - split[1];
+        if (split[0] < 2 || split[1] < 1 || split[2] < 1) {
+            throw new IllegalArgumentException("--images: " + n + " is too few; at least 70 (7 of each class)");
+        }
+        if (split[0] + split[1] > 6000 || split[2] > 1000) {
+            throw new IllegalArgumentException("--images: " + n + " is too many; Fashion-MNIST has 6000 training and "
+                    + "1000 test images of each class (at most 10000 with this 60/15/25 split)");
+        }
+        if (size < 32 || size > 512) {
+            throw new IllegalArgumentException("--image-size: " + size + " must be in [32, 512]");
+        }
+        if (ep < 1) {
+            throw new IllegalArgumentException("--epochs: " + ep + " must be >= 1");
+        }
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch: " + batch + " must be >= 1");
+        }
+        return new VisionDemo.Settings(kk, split, size, ep, batch, seed, outDir,
+                "loes " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     }
 
     /** A method to train; {@code layers == null} means LOES's selection of each run's seed. */

@@ -24,16 +24,32 @@ import java.util.Map;
  * @param attribution  licence and attribution of the data
  * @param provenance   how the numbers were made (nested maps are shown as dotted keys)
  * @param notes        remarks that qualify the numbers (e.g. training that may not have converged), may be empty
+ * @param layerAxis    what the layer numbers are, the layer chart's axis label
+ * @param layerNames   a description of every layer (e.g. a tap's name and width), by position; empty for the
+ *                     text demo, whose layers are described by the paper's layer number
  */
 public record DemoReport(String title, String task, List<String> classes, int[] layers, double[] score0,
                          double[] isotropy, double[] probeAccuracy, int[] selected, List<MethodResult> methods,
                          Map<String, Integer> splits, String attribution, Map<String, Object> provenance,
-                         List<String> notes) {
+                         List<String> notes, String layerAxis,
+                         List<String> layerNames) {
+    /** The text demo's layer axis: hidden-state indices of a transformer. */
+    public static final String HIDDEN_STATE_AXIS = "hidden-state index (1 = first transformer block = the paper's layer 0)";
+
+    /** A report whose layers are a transformer's hidden-state indices ({@link #HIDDEN_STATE_AXIS}). */
+    public DemoReport(String title, String task, List<String> classes, int[] layers, double[] score0,
+                      double[] isotropy, double[] probeAccuracy, int[] selected, List<MethodResult> methods,
+                      Map<String, Integer> splits, String attribution, Map<String, Object> provenance,
+                      List<String> notes) {
+        this(title, task, classes, layers, score0, isotropy, probeAccuracy, selected, methods, splits, attribution,
+                provenance, notes, HIDDEN_STATE_AXIS, List.of());
+    }
 
     public DemoReport {
         if (title == null || task == null || classes == null || layers == null || score0 == null || isotropy == null
                 || probeAccuracy == null || selected == null || methods == null || splits == null
-                || attribution == null || provenance == null || notes == null) {
+                || attribution == null || provenance == null || notes == null || layerAxis == null
+                || layerNames == null) {
             throw new IllegalArgumentException("DemoReport: null component");
         }
         if (score0.length != layers.length || isotropy.length != layers.length
@@ -46,6 +62,10 @@ public record DemoReport(String title, String task, List<String> classes, int[] 
                 throw new IllegalArgumentException("selected: layer " + s + " is not among " + Arrays.toString(layers));
             }
         }
+        if (!layerNames.isEmpty() && layerNames.size() != layers.length) {
+            throw new IllegalArgumentException("layerNames: " + layerNames.size() + " for " + layers.length + " layers");
+        }
+        layerNames = List.copyOf(layerNames);
         classes = List.copyOf(classes);
         layers = layers.clone();
         score0 = score0.clone();

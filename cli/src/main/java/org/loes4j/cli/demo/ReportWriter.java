@@ -107,7 +107,7 @@ public final class ReportWriter {
         page.paragraph(r.task());
         List<String> parts = new ArrayList<>();
         r.splits().forEach((k, v) -> parts.add(v + " " + k));
-        page.muted("Classes: " + String.join("; ", r.classes()) + ". Passages: " + String.join(", ", parts) + ".");
+        page.muted("Classes: " + String.join("; ", r.classes()) + (r.layerNames().isEmpty() ? ". Passages: " : ". Images: ") + String.join(", ", parts) + ".");
 
         boolean multi = r.multiSeed();
         page.heading(2, "methods", "Results on the test split");
@@ -128,18 +128,22 @@ public final class ReportWriter {
                 Charts.png(DemoCharts.methodChart(r), METHOD_CHART_W, METHOD_CHART_H));
 
         page.heading(2, "layers", "Layers across depth");
-        page.paragraph("LOES selected " + Arrays.toString(r.selected()) + " (in selection order). Layers are hidden-state "
-                + "indices: index k is the output of transformer block k, which the paper calls layer k - 1 (shown "
-                + "beside it). score0 = ridge fit loss + alpha (1 - isotropy) decides the first pick; the single-layer "
+        boolean described = !r.layerNames().isEmpty();
+        page.paragraph("LOES selected " + Arrays.toString(r.selected()) + " (in selection order). "
+                + (described ? "Layers: " + r.layerAxis() + "." : "Layers are hidden-state indices: index k is the "
+                        + "output of transformer block k, which the paper calls layer k - 1 (shown beside it).")
+                + " score0 = ridge fit loss + alpha (1 - isotropy) decides the first pick; the single-layer "
                 + "probe is a ridge classifier on one layer, scored on the test split.");
         page.image("score0, isotropy and single-layer probe accuracy by layer",
                 Charts.png(DemoCharts.layerChart(r), LAYER_CHART_W, LAYER_CHART_H));
-        Table layers = new Table("layer (hidden state)", "paper's layer", "score0", "isotropy", "probe accuracy", "pick");
+        Table layers = new Table(described ? "layer" : "layer (hidden state)", described ? "what" : "paper's layer",
+                "score0", "isotropy", "probe accuracy", "pick");
         for (int i = 0; i < r.layers().length; i++) {
             int layer = r.layers()[i];
             int pick = pickOrder(r.selected(), layer);
-            layers.row(pick > 0, Table.text(Integer.toString(layer)),
-                    Table.text(layer == 0 ? "embedding output" : Integer.toString(layer - 1)), Table.num(r.score0()[i]),
+            String what = described ? r.layerNames().get(i)
+                    : layer == 0 ? "embedding output" : Integer.toString(layer - 1);
+            layers.row(pick > 0, Table.text(Integer.toString(layer)), Table.text(what), Table.num(r.score0()[i]),
                     Table.num(r.isotropy()[i]), Table.num(r.probeAccuracy()[i]), Table.text(pick > 0 ? "#" + pick : ""));
         }
         page.table(layers);
@@ -179,6 +183,9 @@ public final class ReportWriter {
         for (int i = 0; i < r.layers().length; i++) {
             Map<String, Object> l = new LinkedHashMap<>();
             l.put("layer", r.layers()[i]);
+            if (!r.layerNames().isEmpty()) {
+                l.put("name", r.layerNames().get(i));
+            }
             l.put("score0", finite(r.score0()[i]));
             l.put("isotropy", finite(r.isotropy()[i]));
             l.put("probeAccuracy", finite(r.probeAccuracy()[i]));

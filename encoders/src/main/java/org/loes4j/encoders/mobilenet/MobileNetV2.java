@@ -142,6 +142,40 @@ public final class MobileNetV2 {
      *                                  non-finite value
      */
     public void forward(ImageBatch batch, TapSink sink) {
+        forward(batch, sink, new StageTimes());
+    }
+
+    /**
+     * Wall-clock time spent per kind of step, accumulated over {@link #forward(ImageBatch, TapSink, StageTimes)}
+     * calls (for benchmark breakdowns; the sink's own time is excluded).
+     */
+    public static final class StageTimes {
+        long gemmNanos;
+        long depthwiseNanos;
+        long otherNanos;
+
+        /** The GEMMs: the stem's (on im2col patches) and every 1x1 expansion, projection and the head. */
+        public long gemmNanos() {
+            return gemmNanos;
+        }
+
+        /** The depthwise 3x3 convolutions with their bias and ReLU6. */
+        public long depthwiseNanos() {
+            return depthwiseNanos;
+        }
+
+        /** Everything else: the input check, im2col, bias, residual and ReLU6 after each GEMM. */
+        public long otherNanos() {
+            return otherNanos;
+        }
+    }
+
+    /** {@link #forward(ImageBatch, TapSink)}, adding each step's wall-clock time to {@code times}. */
+    public void forward(ImageBatch batch, TapSink sink, StageTimes times) {
+        if (times == null) {
+            throw new IllegalArgumentException("times: null");
+        }
+        long t0 = System.nanoTime();
         if (batch == null) {
             throw new IllegalArgumentException("batch: null");
         }
@@ -176,18 +210,22 @@ public final class MobileNetV2 {
         int pixels = n * h * w;
         FMatrix patches = new FMatrix(d, 0, pixels, stem.kernel().rows(), stem.kernel().rows());
         im2col(batch, stem, h, w, patches);
-        FMatrix xm = pointwise(patches, stem.kernel(), stem.bias(), true, null, x);
+        times.otherNanos += System.nanoTime() - t0;
+        FMatrix xm = pointwise(patches, stem.kernel(), stem.bias(), true, null, x, times);
 
         List<MobileNetV2Weights.Block> blocks = weights.blocks();
         for (int t = 0; t < blocks.size(); t++) {
             MobileNetV2Weights.Block b = blocks.get(t);
             FMatrix hm = b.expand() == null ? xm
-                    : pointwise(xm, b.expand().kernel(), b.expand().bias(), true, null, e);
+                    : pointwise(xm, b.expand().kernel(), b.expand().bias(), true, null, e, times);
             MobileNetV2Weights.Depthwise dw = b.depthwise();
             int oh = dw.padding().outRows(h, 3, dw.stride());
             int ow = dw.padding().outCols(w, 3, dw.stride());
+            long t1 = System.nanoTime();
             FMatrix dm = depthwise(hm, n, h, w, dw, oh, ow, d);
-            FMatrix ym = pointwise(dm, b.project().kernel(), b.project().bias(), false, b.residual() ? xm : null, e);
+            times.depthwiseNanos += System.nanoTime() - t1;
+            FMatrix ym = pointwise(dm, b.project().kernel(), b.project().bias(), false, b.residual() ? xm : null, e,
+                    times);
             float[] swap = x;
             x = e;
             e = swap;
@@ -197,7 +235,7 @@ public final class MobileNetV2 {
             sink.accept(t, xm, n, h, w);
         }
         MobileNetV2Weights.Pointwise head = weights.head();
-        FMatrix out = pointwise(xm, head.kernel(), head.bias(), true, null, e);
+        FMatrix out = pointwise(xm, head.kernel(), head.bias(), true, null, e, times);
         sink.accept(taps() - 1, out, n, h, w);
     }
 
@@ -265,11 +303,15 @@ public final class MobileNetV2 {
      * {@code y = act(x kernel + bias [+ residual])} into the front of {@code out}: one GEMM, then one pass
      * that adds the bias (and residual) and applies ReLU6 when {@code relu6}.
      */
-    private FMatrix pointwise(FMatrix x, FMatrix kernel, float[] bias, boolean relu6, FMatrix residual, float[] out) {
+    private FMatrix pointwise(FMatrix x, FMatrix kernel, float[] bias, boolean relu6, FMatrix residual, float[] out,
+                              StageTimes times) {
         int rows = x.rows();
         int c = kernel.cols();
         FMatrix y = new FMatrix(out, 0, rows, c, c);
+        long t0 = System.nanoTime();
         linalg.gemm(Transpose.NO, Transpose.NO, 1f, x, kernel, 0f, y);
+        long t1 = System.nanoTime();
+        times.gemmNanos += t1 - t0;
         float[] r = residual == null ? null : residual.data();
         int rowsPerTask = Math.max(1, VALUES_PER_TASK / c);
         LinalgExecutor.parallelFor(ceilDiv(rows, rowsPerTask), task -> {
@@ -285,6 +327,7 @@ public final class MobileNetV2 {
                 }
             }
         });
+        times.otherNanos += System.nanoTime() - t1;
         return y;
     }
 
