@@ -37,19 +37,14 @@ class ErrorContractTest {
     private Path labels;
     private final Set<String> covered = new TreeSet<>();
 
-    record Run(int code, String out, String err) {
-    }
 
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @BeforeEach
     void data() {
-        Run r = run("synth", "--out", dir.toString(), "--n", "40", "--layers", "5", "--dim", "4", "--classes", "2");
+        CliRun r = run("synth", "--out", dir.toString(), "--n", "40", "--layers", "5", "--dim", "4", "--classes", "2");
         assertEquals(0, r.code(), r.err());
         emb = dir.resolve("embeddings.npy");
         labels = dir.resolve("labels.npy");
@@ -62,7 +57,7 @@ class ErrorContractTest {
      */
     private String bad(String expected, String... args) {
         covered.add(args[0]);
-        Run r = run(args);
+        CliRun r = run(args);
         String what = String.join(" ", args);
         assertEquals(2, r.code(), what + "\nstdout: " + r.out() + "\nstderr: " + r.err());
         List<String> lines = r.err().lines().toList();
@@ -161,7 +156,7 @@ class ErrorContractTest {
 
     @Test
     void helpForAnUnknownSubcommandIsOneLine() {
-        Run r = run("help", "nosuch");
+        CliRun r = run("help", "nosuch");
         assertEquals(2, r.code(), r.err());
         List<String> lines = r.err().lines().toList();
         assertEquals(1, lines.size(), r.err());

@@ -30,14 +30,9 @@ class ExtractCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
 
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static final List<String> TEXTS = List.of(
@@ -62,7 +57,7 @@ class ExtractCommandTest {
     @Test
     void writesEveryLayerLabelsAndMeta() throws Exception {
         Path out = dir.resolve("emb");
-        Run r = run("extract", "--model", "all-MiniLM-L6-v2", "--input", csv().toString(), "--text-column", "text",
+        CliRun r = run("extract", "--model", "all-MiniLM-L6-v2", "--input", csv().toString(), "--text-column", "text",
                 "--label-column", "era", "--pooling", "mean", "--max-length", "12", "--batch", "4", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         try (NpyArray emb = Npy.map(out.resolve("embeddings.npy")); NpyArray labels = Npy.map(out.resolve("labels.npy"))) {
@@ -106,7 +101,7 @@ class ExtractCommandTest {
         }
         Files.writeString(f, sb.toString());
         Path out = dir.resolve("emb");
-        Run r = run("extract", "--model", "all-MiniLM-L6-v2", "--input", f.toString(), "--text-column", "body",
+        CliRun r = run("extract", "--model", "all-MiniLM-L6-v2", "--input", f.toString(), "--text-column", "body",
                 "--label-column", "year", "--pooling", "cls", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         try (NpyArray labels = Npy.map(out.resolve("labels.npy"))) {
@@ -121,20 +116,20 @@ class ExtractCommandTest {
         Path partial = dir.resolve(".emb.partial");
         String[] common = {"extract", "--model", "all-MiniLM-L6-v2", "--input", data.toString(), "--max-length", "16",
                 "--chunk-rows", "2", "--resume", "--out", out.toString()};
-        Run first = run(concat(common, "--max-chunks", "2"));
+        CliRun first = run(concat(common, "--max-chunks", "2"));
         assertEquals(0, first.code(), first.err());
         assertTrue(first.err().contains("rerun with --resume"), first.err());
         assertFalse(Files.exists(out), "no output before the last chunk");
         assertTrue(Files.exists(partial.resolve("chunk-000001.f32")));
         assertFalse(Files.exists(partial.resolve("chunk-000002.f32")));
 
-        Run other = run("extract", "--model", "all-MiniLM-L6-v2", "--input", data.toString(), "--max-length", "20",
+        CliRun other = run("extract", "--model", "all-MiniLM-L6-v2", "--input", data.toString(), "--max-length", "20",
                 "--chunk-rows", "2", "--resume", "--out", out.toString());
         assertEquals(2, other.code(), other.err());
         assertTrue(other.err().contains("other settings"), other.err());
         assertTrue(Files.exists(partial.resolve("chunk-000001.f32")), "a mismatch keeps the partial work");
 
-        Run second = run(common);
+        CliRun second = run(common);
         assertEquals(0, second.code(), second.err());
         assertTrue(second.err().contains("resuming: 2 of 3 chunks already finished"), second.err());
         assertFalse(Files.exists(partial), "staging removed after success");
@@ -151,7 +146,7 @@ class ExtractCommandTest {
         return r;
     }
 
-    private void assertBadInput(Run r, String expected, Path out) {
+    private void assertBadInput(CliRun r, String expected, Path out) {
         assertEquals(2, r.code(), r.out() + r.err());
         List<String> lines = r.err().lines().filter(l -> l.startsWith("loes: error")).toList();
         assertEquals(1, lines.size(), r.err());

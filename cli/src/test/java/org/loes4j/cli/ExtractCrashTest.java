@@ -12,7 +12,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.loes4j.cli.ExtractCommandTest.Run;
 
 /**
  * Fault injection: {@code loes extract --resume} runs in a child JVM and is killed with SIGKILL
@@ -133,7 +132,7 @@ class ExtractCrashTest {
                     + listing(out) + ")";
             report.append(where).append('\n');
 
-            Run resumed = ExtractCommandTest.run(args(data, out).toArray(String[]::new));
+            CliRun resumed = CliRun.of(args(data, out).toArray(String[]::new));
             assertEquals(0, resumed.code(), report + resumed.err() + "\nchild:\n" + Files.readString(log));
             for (String f : List.of("embeddings.npy", "labels.npy")) {
                 assertEquals(-1L, Files.mismatch(reference.resolve(f), out.resolve(f)),

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.loes4j.cli.ExtractCommandTest.Run;
 import org.loes4j.encoders.ModelFiles;
 import org.loes4j.encoders.ModelResolver;
 
@@ -57,7 +56,7 @@ class ExtractResumeTest {
         data = shared.resolve("data.csv");
         Files.writeString(data, sb.toString());
         reference = shared.resolve("reference");
-        Run r = ExtractCommandTest.run(args(reference, "all-MiniLM-L6-v2"));
+        CliRun r = CliRun.of(args(reference, "all-MiniLM-L6-v2"));
         assertEquals(0, r.code(), r.err());
     }
 
@@ -148,11 +147,11 @@ class ExtractResumeTest {
     void aDamagedStagingDirectoryIsRepairedAndGivesTheUninterruptedResult(Damage damage) throws IOException {
         Path out = dir.resolve("emb");
         Path partial = dir.resolve(".emb.partial");
-        Run first = ExtractCommandTest.run(args(out, "all-MiniLM-L6-v2", "--max-chunks", "2"));
+        CliRun first = CliRun.of(args(out, "all-MiniLM-L6-v2", "--max-chunks", "2"));
         assertEquals(0, first.code(), first.err());
         damage.apply(partial);
 
-        Run resumed = ExtractCommandTest.run(args(out, "all-MiniLM-L6-v2"));
+        CliRun resumed = CliRun.of(args(out, "all-MiniLM-L6-v2"));
         assertEquals(0, resumed.code(), resumed.err());
         if (damage.named != null) {
             assertTrue(resumed.err().contains(damage.named), "the note names " + damage.named + ":\n" + resumed.err());
@@ -166,7 +165,7 @@ class ExtractResumeTest {
     void leftoversOfDeadRunsAreRemovedWithOneNote() throws IOException {
         Path out = dir.resolve("emb");
         Path partial = dir.resolve(".emb.partial");
-        Run first = ExtractCommandTest.run(args(out, "all-MiniLM-L6-v2", "--max-chunks", "1"));
+        CliRun first = CliRun.of(args(out, "all-MiniLM-L6-v2", "--max-chunks", "1"));
         assertEquals(0, first.code(), first.err());
         // What SIGKILL leaves: a one-off staging directory of a run without --resume, temporaries of
         // AtomicFile, half an assembled result, and the dead run's lock file.
@@ -178,7 +177,7 @@ class ExtractResumeTest {
         Files.write(partial.resolve("result").resolve(".embeddings.npy.789.tmp"), new byte[10]);
         Files.writeString(dir.resolve(".emb.lock"), "999999999 deadbeef\n");
 
-        Run resumed = ExtractCommandTest.run(args(out, "all-MiniLM-L6-v2"));
+        CliRun resumed = CliRun.of(args(out, "all-MiniLM-L6-v2"));
         assertEquals(0, resumed.code(), resumed.err());
         List<String> notes = resumed.err().lines().filter(l -> l.contains("removed")).toList();
         assertEquals(1, notes.size(), resumed.err());
@@ -193,23 +192,23 @@ class ExtractResumeTest {
     @Test
     void aFinishedOutputIsNotRedoneAndItsLeftoverStagingIsRemoved() throws IOException {
         Path out = dir.resolve("emb");
-        Run first = ExtractCommandTest.run(args(out, "all-MiniLM-L6-v2", "--max-chunks", "1"));
+        CliRun first = CliRun.of(args(out, "all-MiniLM-L6-v2", "--max-chunks", "1"));
         assertEquals(0, first.code(), first.err());
         Path partial = dir.resolve(".emb.partial");
         byte[] stateBytes = Files.readAllBytes(partial.resolve("state.json"));
-        assertEquals(0, ExtractCommandTest.run(args(out, "all-MiniLM-L6-v2")).code());
+        assertEquals(0, CliRun.of(args(out, "all-MiniLM-L6-v2")).code());
         // A crash while the staging directory was being removed, after the output was published.
         Files.createDirectories(partial);
         Files.write(partial.resolve("state.json"), stateBytes);
         byte[] emb = Files.readAllBytes(out.resolve("embeddings.npy"));
 
-        Run again = ExtractCommandTest.run(args(out, "all-MiniLM-L6-v2"));
+        CliRun again = CliRun.of(args(out, "all-MiniLM-L6-v2"));
         assertEquals(0, again.code(), again.err());
         assertTrue(again.err().contains("already holds this extraction"), again.err());
         assertEquals(-1, java.util.Arrays.mismatch(emb, Files.readAllBytes(out.resolve("embeddings.npy"))));
         assertNothingLeftBeside(out);
 
-        Run other = ExtractCommandTest.run(args(out, "all-MiniLM-L6-v2", "--pooling", "cls"));
+        CliRun other = CliRun.of(args(out, "all-MiniLM-L6-v2", "--pooling", "cls"));
         assertEquals(2, other.code(), other.err());
         assertTrue(other.err().contains("exists and is not an empty directory"), other.err());
     }
@@ -221,7 +220,7 @@ class ExtractResumeTest {
         Path weights = Files.copy(mini.weights(), model.resolve("model.onnx"));
         Files.copy(mini.tokenizer(), model.resolve("tokenizer.json"));
         Path out = dir.resolve("emb");
-        Run first = ExtractCommandTest.run(args(out, model.toString(), "--max-chunks", "1"));
+        CliRun first = CliRun.of(args(out, model.toString(), "--max-chunks", "1"));
         assertEquals(0, first.code(), first.err());
 
         // Same size, same path, one bit of one weight different: the file is still a valid model.
@@ -233,7 +232,7 @@ class ExtractResumeTest {
             f.write(b ^ 1);
         }
         assertEquals(size, Files.size(weights));
-        Run resumed = ExtractCommandTest.run(args(out, model.toString()));
+        CliRun resumed = CliRun.of(args(out, model.toString()));
         assertEquals(2, resumed.code(), resumed.err());
         List<String> errors = resumed.err().lines().filter(l -> l.startsWith("loes: error")).toList();
         assertEquals(1, errors.size(), resumed.err());
@@ -252,7 +251,7 @@ class ExtractResumeTest {
         try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock held = ch.lock()) {
             Files.writeString(lockFile, "4242 cafe\n");
-            Run r = ExtractCommandTest.run(args(out, "all-MiniLM-L6-v2"));
+            CliRun r = CliRun.of(args(out, "all-MiniLM-L6-v2"));
             assertEquals(2, r.code(), r.err());
             assertEquals(List.of("loes: error: --out: " + out + " is in use by another run (pid 4242)"),
                     r.err().lines().filter(l -> l.startsWith("loes: error")).toList());
@@ -289,7 +288,7 @@ class ExtractResumeTest {
             var fromHolder = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
                     StandardCharsets.US_ASCII));
             assertEquals("locked", fromHolder.readLine());
-            Run r = ExtractCommandTest.run(args(out, "all-MiniLM-L6-v2"));
+            CliRun r = CliRun.of(args(out, "all-MiniLM-L6-v2"));
             assertEquals(2, r.code(), r.err());
             assertEquals(List.of("loes: error: --out: " + out + " is in use by another run (pid " + p.pid() + ")"),
                     r.err().lines().filter(l -> l.startsWith("loes: error")).toList());
@@ -301,7 +300,7 @@ class ExtractResumeTest {
         }
         assertFalse(Files.exists(out));
         // The holder is gone (its lock with it): the next run takes the stale lock file over and finishes.
-        Run r = ExtractCommandTest.run(args(out, "all-MiniLM-L6-v2"));
+        CliRun r = CliRun.of(args(out, "all-MiniLM-L6-v2"));
         assertEquals(0, r.code(), r.err());
         assertSameAsReference(out);
         assertNothingLeftBeside(out);

@@ -21,21 +21,16 @@ class OutputFaultsTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
 
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /**
      * Exit 2 and the error as the last line of stderr; what came before is the command's progress (extract
      * reports its model and row count before it writes), never a stack trace or a second error.
      */
-    private static String oneErrorLine(Run r, String what) {
+    private static String oneErrorLine(CliRun r, String what) {
         assertEquals(2, r.code(), what + ": " + r.err());
         List<String> lines = r.err().lines().toList();
         assertTrue(lines.getLast().startsWith("loes: error: "), what + ": " + r.err());
@@ -51,7 +46,7 @@ class OutputFaultsTest {
      */
     @Test
     void aReadOnlyOutputIsExit2NamingTheOption() throws Exception {
-        Run s = run("synth", "--out", dir.toString(), "--n", "40", "--layers", "5", "--dim", "4", "--classes", "2");
+        CliRun s = run("synth", "--out", dir.toString(), "--n", "40", "--layers", "5", "--dim", "4", "--classes", "2");
         assertEquals(0, s.code(), s.err());
         Path csv = dir.resolve("texts.csv");
         Files.writeString(csv, "text\nhello there\ngeneral kenobi\n");
@@ -105,7 +100,7 @@ class OutputFaultsTest {
         Path full = Files.createDirectory(dir.resolve("fullx"));
         try (TinyTmpfs fs = TinyTmpfs.mount(full, "size=1m")) {
             Path out = full.resolve("emb");
-            Run r = run("extract", "--model", "all-MiniLM-L6-v2", "--input", input.toString(), "--max-length", "16",
+            CliRun r = run("extract", "--model", "all-MiniLM-L6-v2", "--input", input.toString(), "--max-length", "16",
                     "--out", out.toString());
             assertEquals(2, r.code(), r.err());
             // The progress bar redraws one line with \r; the error still starts a line of its own.

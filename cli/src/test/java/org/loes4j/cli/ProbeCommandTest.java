@@ -28,19 +28,14 @@ class ProbeCommandTest {
     Path emb;
     Path labels;
 
-    record Run(int code, String out, String err) {
-    }
 
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @BeforeEach
     void synth() {
-        Run r = run("synth", "--out", dir.toString(), "--n", "90", "--layers", "5", "--dim", "8", "--classes", "3",
+        CliRun r = run("synth", "--out", dir.toString(), "--n", "90", "--layers", "5", "--dim", "8", "--classes", "3",
                 "--seed", "3");
         assertEquals(0, r.code(), r.err());
         emb = dir.resolve("embeddings.npy");
@@ -51,7 +46,7 @@ class ProbeCommandTest {
         return dir.resolve("probe.json");
     }
 
-    private Run probe(Path y, String... extra) {
+    private CliRun probe(Path y, String... extra) {
         List<String> args = new ArrayList<>(List.of("probe", "--embeddings", emb.toString(), "--labels", y.toString(),
                 "--json", json().toString()));
         args.addAll(List.of(extra));
@@ -59,7 +54,7 @@ class ProbeCommandTest {
     }
 
     /** Asserts exit code 2, one error line naming every one of {@code expected}, and no JSON or temporary file. */
-    private void assertBadInput(Run r, String... expected) throws IOException {
+    private void assertBadInput(CliRun r, String... expected) throws IOException {
         assertEquals(2, r.code(), r.out() + r.err());
         List<String> lines = r.err().lines().filter(l -> !l.startsWith("[loes]")).toList();
         assertEquals(1, lines.size(), "one line: " + r.err());
@@ -75,7 +70,7 @@ class ProbeCommandTest {
 
     @Test
     void probePrintsTheTableMarksTheBestLayerAndWritesTheJson() throws IOException {
-        Run r = probe(labels, "--subsets", "1,2;3-4");
+        CliRun r = probe(labels, "--subsets", "1,2;3-4");
         assertEquals(0, r.code(), r.err());
         for (String s : List.of("loes probe: classification, 5 layers, N = 90", "5-fold stratified CV (seed 42)",
                 "17 lambdas 1.0e-04..1.0e+04", "accuracy mean +- std", "macro-F1", "* best", "subsets", "1+2",
@@ -118,7 +113,7 @@ class ProbeCommandTest {
             b.append(Math.sin(i) * 3 + i * 0.01).append('\n');
         }
         Files.writeString(y, b);
-        Run r = probe(y, "--task", "regression", "--layers", "1-3", "--folds", "3", "--lambdas", "0.1,10,1000",
+        CliRun r = probe(y, "--task", "regression", "--layers", "1-3", "--folds", "3", "--lambdas", "0.1,10,1000",
                 "--seed", "7");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("R^2 mean +- std") && r.out().contains("3-fold plain CV (seed 7)"), r.out());
@@ -160,7 +155,7 @@ class ProbeCommandTest {
 
     @Test
     void everyOptionShowsItsDefaultInTheHelp() {
-        Run r = run("probe", "--help");
+        CliRun r = run("probe", "--help");
         assertEquals(0, r.code(), r.err());
         for (String s : List.of("(default classification)", "(default all)", "(default none)",
                 "(default " + LayerProbe.DEFAULT_FOLDS + ")", "(default " + LayerProbe.DEFAULT_SEED + ")",

@@ -32,14 +32,9 @@ class ReportCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     static Map<String, Object> selection(boolean diagnostics) {
@@ -195,7 +190,7 @@ class ReportCommandTest {
         Path cmp = write("cmp.json", comparison());
         Path html = dir.resolve("out/report.html");
         Files.createDirectories(html.getParent());
-        Run r = run("report", "--out", html.toString(), "--title", "T & <x>", sel.toString(), probe.toString(),
+        CliRun r = run("report", "--out", html.toString(), "--title", "T & <x>", sel.toString(), probe.toString(),
                 cmp.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals("wrote " + html, r.out().strip());
@@ -234,7 +229,7 @@ class ReportCommandTest {
     void saysWhichCommandFillsAMissingSection() throws IOException {
         Path sel = write("sel.json", selection(false));
         Path html = dir.resolve("r.html");
-        Run r = run("report", "--out", html.toString(), sel.toString());
+        CliRun r = run("report", "--out", html.toString(), sel.toString());
         assertEquals(0, r.code(), r.err());
         String page = Files.readString(html);
         assertTrue(page.contains("run select --diagnostics"), "no diagnostics: the spectrum says how to get it");
@@ -249,7 +244,7 @@ class ReportCommandTest {
         Path sel = write("sel.json", selection(true));
         Path other = Files.writeString(dir.resolve("meta.json"), "{\"model\": \"bge\", \"layers\": 13}");
         Path html = dir.resolve("r.html");
-        Run r = run("report", "--out", html.toString(), sel.toString(), other.toString());
+        CliRun r = run("report", "--out", html.toString(), sel.toString(), other.toString());
         assertEquals(Main.EXIT_BAD_INPUT, r.code());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().startsWith("loes: error: " + other + ": not a result of loes select, probe or compare"),
@@ -285,7 +280,7 @@ class ReportCommandTest {
     void neverWritesOverAnInput() throws IOException {
         Path sel = write("sel.json", selection(true));
         String before = Files.readString(sel);
-        Run r = run("report", "--out", sel.toString(), sel.toString());
+        CliRun r = run("report", "--out", sel.toString(), sel.toString());
         assertEquals(Main.EXIT_BAD_INPUT, r.code());
         assertTrue(r.err().startsWith("loes: error: --out: " + sel + " is also the input"), r.err());
         assertEquals(before, Files.readString(sel));

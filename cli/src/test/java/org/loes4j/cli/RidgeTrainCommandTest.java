@@ -60,14 +60,14 @@ class RidgeTrainCommandTest {
         TrainCommandTest.write(test, testLabels, 200, 7, means);
     }
 
-    private static TrainCommandTest.Result run(String... args) {
-        return TrainCommandTest.run(args);
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void trainRidgeThenEvaluateAndPredict() throws IOException {
         Path model = dir.resolve("ridge.safetensors");
-        TrainCommandTest.Result r = run("train", "--probe", "ridge", "--embeddings", train.toString(), "--labels",
+        CliRun r = run("train", "--probe", "ridge", "--embeddings", train.toString(), "--labels",
                 labels.toString(), "--layers", "2,1", "--folds", "4", "--lambdas", "1e-2:1e4:13", "--seed", "9",
                 "--pooling", "cls", "--val-embeddings", test.toString(), "--val-labels", testLabels.toString(),
                 "--out", model.toString());
@@ -75,7 +75,7 @@ class RidgeTrainCommandTest {
         assertTrue(r.out().contains("ridge probe on layers [2, 1]") && r.out().contains("4-fold CV accuracy")
                 && r.out().contains("validation accuracy"), r.out());
 
-        TrainCommandTest.Result ev = run("evaluate", "--model", model.toString(), "--embeddings", test.toString(),
+        CliRun ev = run("evaluate", "--model", model.toString(), "--embeddings", test.toString(),
                 "--labels", testLabels.toString(), "--json");
         assertEquals(0, ev.code(), ev.err());
         Map<String, Object> m = Json.parseObject(ev.out());
@@ -83,7 +83,7 @@ class RidgeTrainCommandTest {
         assertTrue(((Number) m.get("accuracy")).doubleValue() > 0.85, m.toString());
 
         Path csv = dir.resolve("ridge.csv");
-        TrainCommandTest.Result pr = run("predict", "--model", model.toString(), "--embeddings", test.toString(),
+        CliRun pr = run("predict", "--model", model.toString(), "--embeddings", test.toString(),
                 "--out", csv.toString());
         assertEquals(0, pr.code(), pr.err());
         List<String> lines = Files.readAllLines(csv);
@@ -125,11 +125,11 @@ class RidgeTrainCommandTest {
             Files.writeString(pair[1], sb);
         }
         Path model = dir.resolve("ridge-reg.safetensors");
-        TrainCommandTest.Result r = run("train", "--probe", "ridge", "--task", "regression", "--embeddings",
+        CliRun r = run("train", "--probe", "ridge", "--task", "regression", "--embeddings",
                 train.toString(), "--labels", values.toString(), "--layers", "1,3", "--out", model.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("5-fold CV R^2"), r.out());
-        TrainCommandTest.Result ev = run("evaluate", "--model", model.toString(), "--embeddings", test.toString(),
+        CliRun ev = run("evaluate", "--model", model.toString(), "--embeddings", test.toString(),
                 "--labels", testValues.toString(), "--json");
         assertEquals(0, ev.code(), ev.err());
         assertTrue(((Number) Json.parseObject(ev.out()).get("r2")).doubleValue() > 0.99, ev.out());
@@ -142,7 +142,7 @@ class RidgeTrainCommandTest {
     @Test
     void withoutProbeItIsRidgeUnlessAnAdapterOptionIsGiven() throws IOException {
         Path model = dir.resolve("default.safetensors");
-        TrainCommandTest.Result r = run("train", "--embeddings", train.toString(), "--labels", labels.toString(),
+        CliRun r = run("train", "--embeddings", train.toString(), "--labels", labels.toString(),
                 "--layers", "1", "--out", model.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(ProbeType.RIDGE, Probe.load(model).type());
@@ -167,18 +167,18 @@ class RidgeTrainCommandTest {
         Path model = dir.resolve("never.safetensors");
         for (String[] extra : new String[][] {{"--epochs", "3"}, {"--patience", "2"}, {"--val-fraction", "0.2"},
                 {"--geo-reg", "0.1"}, {"--preset", "text"}}) {
-            TrainCommandTest.Result r = run("train", "--probe", "ridge", "--embeddings", train.toString(), "--labels",
+            CliRun r = run("train", "--probe", "ridge", "--embeddings", train.toString(), "--labels",
                     labels.toString(), "--layers", "1", extra[0], extra[1], "--out", model.toString());
             assertEquals(2, r.code(), r.err());
             assertTrue(r.err().startsWith("loes: error: " + extra[0] + ": applies to --probe adapter"), r.err());
         }
         for (String[] extra : new String[][] {{"--folds", "3"}, {"--lambdas", "1,2"}}) {
-            TrainCommandTest.Result r = run("train", "--probe", "adapter", "--embeddings", train.toString(), "--labels",
+            CliRun r = run("train", "--probe", "adapter", "--embeddings", train.toString(), "--labels",
                     labels.toString(), "--layers", "1", extra[0], extra[1], "--out", model.toString());
             assertEquals(2, r.code(), r.err());
             assertTrue(r.err().startsWith("loes: error: " + extra[0] + ": applies to --probe ridge"), r.err());
         }
-        TrainCommandTest.Result r = run("train", "--probe", "lasso", "--embeddings", train.toString(), "--labels",
+        CliRun r = run("train", "--probe", "lasso", "--embeddings", train.toString(), "--labels",
                 labels.toString(), "--layers", "1", "--out", model.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().startsWith("loes: error: --probe: 'lasso' is not one of adapter, ridge"), r.err());
@@ -196,7 +196,7 @@ class RidgeTrainCommandTest {
     @Test
     void compareMeasuresLayersWithARidgeBesideAdapters() throws IOException {
         String prefix = dir.resolve("cmp").toString();
-        TrainCommandTest.Result r = run("compare", "--train-embeddings", train.toString(), "--train-labels",
+        CliRun r = run("compare", "--train-embeddings", train.toString(), "--train-labels",
                 labels.toString(), "--test-embeddings", test.toString(), "--test-labels", testLabels.toString(), "--k",
                 "2", "--seeds", "3", "--methods", "last,loes,loes+ridge,last+ridge", "--epochs", "3", "--batch", "64",
                 "--out", prefix);
@@ -234,7 +234,7 @@ class RidgeTrainCommandTest {
         assertTrue(((Map<?, ?>) doc.get("settings")).containsKey("ridge"), doc.get("settings").toString());
         assertTrue(r.out().contains("loes+ridge"), r.out());
 
-        TrainCommandTest.Result bad = run("compare", "--train-embeddings", train.toString(), "--train-labels",
+        CliRun bad = run("compare", "--train-embeddings", train.toString(), "--train-labels",
                 labels.toString(), "--test-embeddings", test.toString(), "--test-labels", testLabels.toString(),
                 "--methods", "last,learnable+ridge");
         assertEquals(2, bad.code(), bad.err());

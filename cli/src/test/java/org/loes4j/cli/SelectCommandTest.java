@@ -31,19 +31,14 @@ class SelectCommandTest {
     Path emb;
     Path labels;
 
-    record Run(int code, String out, String err) {
-    }
 
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @BeforeEach
     void synth() {
-        Run r = run("synth", "--out", dir.toString(), "--n", "90", "--layers", "5", "--dim", "8", "--classes", "3",
+        CliRun r = run("synth", "--out", dir.toString(), "--n", "90", "--layers", "5", "--dim", "8", "--classes", "3",
                 "--seed", "3");
         assertEquals(0, r.code(), r.err());
         emb = dir.resolve("embeddings.npy");
@@ -52,7 +47,7 @@ class SelectCommandTest {
     }
 
     /** Asserts exit code 2, a one-line error naming {@code expected}, and no JSON file. */
-    private void assertBadInput(Run r, String expected, Path json) {
+    private void assertBadInput(CliRun r, String expected, Path json) {
         assertEquals(2, r.code(), r.out() + r.err());
         List<String> lines = r.err().lines().filter(l -> !l.startsWith("[loes]")).toList();
         assertEquals(1, lines.size(), "one line: " + r.err());
@@ -70,7 +65,7 @@ class SelectCommandTest {
         return dir.resolve("out.json");
     }
 
-    private Run select(String... extra) {
+    private CliRun select(String... extra) {
         String[] base = {"select", "--embeddings", emb.toString(), "--labels", labels.toString(), "--json",
                 json().toString()};
         String[] all = new String[base.length + extra.length];
@@ -81,7 +76,7 @@ class SelectCommandTest {
 
     @Test
     void selectPrintsTheTableAndWritesTheJson() throws IOException {
-        Run r = select("--k", "3", "--calibration-fraction", "1.0", "--diagnostics");
+        CliRun r = select("--k", "3", "--calibration-fraction", "1.0", "--diagnostics");
         assertEquals(0, r.code(), r.err());
         for (String s : List.of("layer", "fitLoss", "isotropy", "score0", "* 1", "step 0:", "step 2:", "selected: [",
                 "diagnostics:", "pairwise redundancy")) {
@@ -118,8 +113,8 @@ class SelectCommandTest {
                 }
             }
         }
-        Run file = select("--k", "3");
-        Run fromDir = run("select", "--embeddings", layers.toString(), "--labels", labels.toString(), "--k", "3");
+        CliRun file = select("--k", "3");
+        CliRun fromDir = run("select", "--embeddings", layers.toString(), "--labels", labels.toString(), "--k", "3");
         assertEquals(0, fromDir.code(), fromDir.err());
         assertEquals(selectedLine(file.out()), selectedLine(fromDir.out()));
     }
@@ -135,8 +130,8 @@ class SelectCommandTest {
             }
         }
         w.write(st);
-        Run file = select("--k", "3");
-        Run fromSt = run("select", "--embeddings", st.toString(), "--labels", labels.toString(), "--k", "3");
+        CliRun file = select("--k", "3");
+        CliRun fromSt = run("select", "--embeddings", st.toString(), "--labels", labels.toString(), "--k", "3");
         assertEquals(0, fromSt.code(), fromSt.err());
         assertEquals(selectedLine(file.out()), selectedLine(fromSt.out()));
     }
@@ -158,15 +153,15 @@ class SelectCommandTest {
             floats.append(v * 0.5 + 0.25).append('\n');
         }
         Path txt = Files.writeString(dir.resolve("labels.txt"), text);
-        Run a = select("--k", "2");
-        Run b = run("select", "--embeddings", emb.toString(), "--labels", txt.toString(), "--k", "2");
+        CliRun a = select("--k", "2");
+        CliRun b = run("select", "--embeddings", emb.toString(), "--labels", txt.toString(), "--k", "2");
         assertEquals(0, b.code(), b.err());
         assertEquals(selectedLine(a.out()), selectedLine(b.out()));
 
         Path reg = Files.writeString(dir.resolve("targets.txt"), floats);
-        Run c = run("select", "--embeddings", emb.toString(), "--labels", reg.toString(), "--task", "regression");
+        CliRun c = run("select", "--embeddings", emb.toString(), "--labels", reg.toString(), "--task", "regression");
         assertEquals(0, c.code(), c.err());
-        Run d = run("select", "--embeddings", emb.toString(), "--labels", reg.toString());
+        CliRun d = run("select", "--embeddings", emb.toString(), "--labels", reg.toString());
         assertEquals(2, d.code());
         assertTrue(d.err().contains("not an integer"), d.err());
 
@@ -178,14 +173,14 @@ class SelectCommandTest {
             }
             w.commit();
         }
-        Run m = run("select", "--embeddings", emb.toString(), "--labels", multi.toString(), "--task", "regression",
+        CliRun m = run("select", "--embeddings", emb.toString(), "--labels", multi.toString(), "--task", "regression",
                 "--json", json().toString());
         assertEquals(0, m.code(), m.err());
         Map<String, Object> mj = Json.parseObject(Files.readString(json()));
         assertEquals(4, ((List<?>) mj.get("selected")).size());
         assertEquals(2L, ((Map<?, ?>) mj.get("provenance")).get("targetColumns"));
 
-        Run e = run("select", "--embeddings", emb.toString(), "--task", "label-free", "--k", "3");
+        CliRun e = run("select", "--embeddings", emb.toString(), "--task", "label-free", "--k", "3");
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("label-free"), e.out());
     }
@@ -193,26 +188,26 @@ class SelectCommandTest {
     @Test
     void everyBaselineRuns() throws IOException {
         for (String b : List.of("last", "last-k", "random", "entropy", "curvature", "intrinsic", "exhaustive")) {
-            Run r = select("--k", "2", "--baseline", b);
+            CliRun r = select("--k", "2", "--baseline", b);
             assertEquals(0, r.code(), b + ": " + r.err());
             Map<String, Object> m = Json.parseObject(Files.readString(json()));
             assertEquals(b, m.get("method"));
             assertEquals(b.equals("last") ? 1 : 2, ((List<?>) m.get("selected")).size(), b);
         }
-        Run last = select("--baseline", "last");
+        CliRun last = select("--baseline", "last");
         assertTrue(last.out().contains("selected: [4]"), last.out());
     }
 
     @Test
     void kLargerThanLIsClampedWithAWarning() {
-        Run r = select("--k", "9");
+        CliRun r = select("--k", "9");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("warning") && r.err().contains("using k = 5"), r.err());
     }
 
     @Test
     void layerSubsetsAreHonoured() {
-        Run r = select("--k", "2", "--layers", "1-2,4");
+        CliRun r = select("--k", "2", "--layers", "1-2,4");
         assertEquals(0, r.code(), r.err());
         String sel = selectedLine(r.out());
         assertFalse(sel.contains("0") || sel.contains("3"), sel);
@@ -291,7 +286,7 @@ class SelectCommandTest {
             }
             w.commit();
         }
-        Run r = run("select", "--embeddings", constant.toString(), "--labels", labels.toString(), "--k", "5",
+        CliRun r = run("select", "--embeddings", constant.toString(), "--labels", labels.toString(), "--k", "5",
                 "--diagnostics");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("selected: ["), r.out());

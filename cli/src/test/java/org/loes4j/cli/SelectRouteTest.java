@@ -46,26 +46,21 @@ class SelectRouteTest {
     Path emb;
     Path labels;
 
-    record Run(int code, String out, String err) {
-    }
 
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @BeforeEach
     void synth() {
-        Run r = run("synth", "--out", dir.toString(), "--n", Integer.toString(ROWS), "--layers", "4", "--dim", "8",
+        CliRun r = run("synth", "--out", dir.toString(), "--n", Integer.toString(ROWS), "--layers", "4", "--dim", "8",
                 "--classes", Integer.toString(CLASSES), "--seed", "5");
         assertEquals(0, r.code(), r.err());
         emb = dir.resolve("embeddings.npy");
         labels = dir.resolve("labels.npy");
     }
 
-    private Run select(Path json, List<String> labelArgs, String... extra) {
+    private CliRun select(Path json, List<String> labelArgs, String... extra) {
         List<String> args = new ArrayList<>(List.of("select", "--embeddings", emb.toString(), "--json", json.toString()));
         args.addAll(labelArgs);
         args.addAll(List.of(extra));
@@ -109,8 +104,8 @@ class SelectRouteTest {
         }
         Path a = dir.resolve("memory.json");
         Path b = dir.resolve("streaming.json");
-        Run memory = select(a, args, "--k", "3", "--calibration-fraction", "0.5");
-        Run streaming = select(b, args, "--k", "3", "--calibration-fraction", "0.5", "--streaming");
+        CliRun memory = select(a, args, "--k", "3", "--calibration-fraction", "0.5");
+        CliRun streaming = select(b, args, "--k", "3", "--calibration-fraction", "0.5", "--streaming");
         assertEquals(0, memory.code(), memory.err());
         assertEquals(0, streaming.code(), streaming.err());
         assertTrue(memory.out().contains("route: in-memory ("), memory.out());
@@ -157,8 +152,8 @@ class SelectRouteTest {
         List<String> y = labelArgs("classification");
         Path a = dir.resolve("roomy.json");
         Path b = dir.resolve("tight.json");
-        Run roomy = select(a, y, "--k", "3", "--calibration-fraction", "0.5", "--memory-budget", "1g");
-        Run tight = select(b, y, "--k", "3", "--calibration-fraction", "0.5", "--memory-budget",
+        CliRun roomy = select(a, y, "--k", "3", "--calibration-fraction", "0.5", "--memory-budget", "1g");
+        CliRun tight = select(b, y, "--k", "3", "--calibration-fraction", "0.5", "--memory-budget",
                 Long.toString(stats * 2));
         assertEquals(0, roomy.code(), roomy.err());
         assertEquals(0, tight.code(), tight.err());
@@ -179,7 +174,7 @@ class SelectRouteTest {
     void streamingWithFewerCalibrationRowsThanTheTotalWidthIsExit2() {
         Path json = dir.resolve("out.json");
         // 0.05 of 300 rows: N = 15 < D = 32.
-        Run r = select(json, List.of("--labels", labels.toString()), "--streaming", "--calibration-fraction", "0.05");
+        CliRun r = select(json, List.of("--labels", labels.toString()), "--streaming", "--calibration-fraction", "0.05");
         assertBadInput(r, json, "--streaming:", "N >= sum of d_l", "N = 15 < D = 32");
     }
 
@@ -187,9 +182,9 @@ class SelectRouteTest {
     void aBudgetNeitherRouteFitsNamesTheHeapAndTheLayers() {
         Path json = dir.resolve("out.json");
         List<String> y = List.of("--labels", labels.toString());
-        Run auto = select(json, y, "--calibration-fraction", "0.5", "--memory-budget", "4k");
+        CliRun auto = select(json, y, "--calibration-fraction", "0.5", "--memory-budget", "4k");
         assertBadInput(auto, json, "--memory-budget:", "8 (D + c)(D + c + 1)", "-Xmx", "LOES_JAVA_OPTS", "--layers");
-        Run forced = select(json, y, "--calibration-fraction", "0.5", "--memory-budget", "4k", "--streaming");
+        CliRun forced = select(json, y, "--calibration-fraction", "0.5", "--memory-budget", "4k", "--streaming");
         assertBadInput(forced, json, "--streaming:", "--memory-budget", "-Xmx", "LOES_JAVA_OPTS", "--layers");
     }
 
@@ -197,7 +192,7 @@ class SelectRouteTest {
     @Test
     void overTheBudgetWithFewerRowsThanTheWidthWarnsAndRunsInMemory() throws IOException {
         Path json = dir.resolve("out.json");
-        Run r = select(json, List.of("--labels", labels.toString()), "--calibration-fraction", "0.05",
+        CliRun r = select(json, List.of("--labels", labels.toString()), "--calibration-fraction", "0.05",
                 "--memory-budget", "4k", "--k", "2");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("loes: warning: the in-memory route needs about")
@@ -222,13 +217,13 @@ class SelectRouteTest {
     @Test
     void baselinesRecordNoRoute() throws IOException {
         Path json = dir.resolve("out.json");
-        Run r = select(json, List.of("--labels", labels.toString()), "--baseline", "last");
+        CliRun r = select(json, List.of("--labels", labels.toString()), "--baseline", "last");
         assertEquals(0, r.code(), r.err());
         assertFalse(r.out().contains("route:"), r.out());
         assertNull(provenance(read(json)).get("routeChoice"));
     }
 
-    private static void assertBadInput(Run r, Path json, String... expected) {
+    private static void assertBadInput(CliRun r, Path json, String... expected) {
         assertEquals(2, r.code(), r.out() + r.err());
         List<String> lines = r.err().lines().filter(l -> !l.startsWith("[loes]")).toList();
         assertEquals(1, lines.size(), "one line: " + r.err());

@@ -27,14 +27,9 @@ class SplitCommandTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {
-    }
 
-    static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private Path synth() {
@@ -54,7 +49,7 @@ class SplitCommandTest {
     void stratifiedPartsAreDisjointCompleteBalancedAndCopiedExactly() throws IOException {
         Path d = synth();
         Path out = dir.resolve("parts");
-        Result r = run("split", "--embeddings", d.resolve("embeddings.npy").toString(), "--labels",
+        CliRun r = run("split", "--embeddings", d.resolve("embeddings.npy").toString(), "--labels",
                 d.resolve("labels.npy").toString(), "--fractions", "0.6,0.2,0.2", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         Map<String, Object> split = Json.parseObject(Files.readString(out.resolve("split.json")));
@@ -120,7 +115,7 @@ class SplitCommandTest {
         Files.writeString(d.resolve("meta.json"), Json.writePretty(Map.of("format", "loes4j-embeddings/1",
                 "input", Map.of("file", input.toString()))));
         Path out = dir.resolve("grouped");
-        Result r = run("split", "--embeddings", d.resolve("embeddings.npy").toString(), "--labels",
+        CliRun r = run("split", "--embeddings", d.resolve("embeddings.npy").toString(), "--labels",
                 d.resolve("labels.npy").toString(), "--group-column", "speech", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         Map<String, Object> split = Json.parseObject(Files.readString(out.resolve("split.json")));
@@ -146,12 +141,12 @@ class SplitCommandTest {
         assertEquals(0, run("split", "--embeddings", d.resolve("embeddings.npy").toString(), "--labels",
                 d.resolve("labels.npy").toString(), "--out", out.toString()).code());
         Path model = dir.resolve("m.safetensors");
-        Result t = run("train", "--embeddings", out.resolve("train/embeddings.npy").toString(), "--labels",
+        CliRun t = run("train", "--embeddings", out.resolve("train/embeddings.npy").toString(), "--labels",
                 out.resolve("train/labels.npy").toString(), "--val-embeddings",
                 out.resolve("validation/embeddings.npy").toString(), "--val-labels",
                 out.resolve("validation/labels.npy").toString(), "--layers", "1,2", "--quiet", "--out", model.toString());
         assertEquals(0, t.code(), t.err());
-        Result e = run("evaluate", "--model", model.toString(), "--embeddings", out.resolve("test/embeddings.npy").toString(),
+        CliRun e = run("evaluate", "--model", model.toString(), "--embeddings", out.resolve("test/embeddings.npy").toString(),
                 "--labels", out.resolve("test/labels.npy").toString(), "--json");
         assertEquals(0, e.code(), e.err());
     }
@@ -160,7 +155,7 @@ class SplitCommandTest {
     void badInputIsNamedAndLeavesNothing() throws IOException {
         Path d = synth();
         Path out = dir.resolve("bad");
-        Result r = run("split", "--embeddings", d.resolve("embeddings.npy").toString(), "--fractions", "0.5,0.5",
+        CliRun r = run("split", "--embeddings", d.resolve("embeddings.npy").toString(), "--fractions", "0.5,0.5",
                 "--out", out.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("loes: error: --fractions: "), r.err());

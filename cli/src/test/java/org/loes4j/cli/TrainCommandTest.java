@@ -43,14 +43,9 @@ class TrainCommandTest {
     static Path test;
     static Path testLabels;
 
-    record Result(int code, String out, String err) {
-    }
 
-    static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /** Class signal in layers 1 and 2 only; labels as text (names "neg", "neu", "pos"). */
@@ -95,26 +90,26 @@ class TrainCommandTest {
     @Test
     void trainEvaluatePredictAndReloadInPlainJava() throws IOException {
         Path model = dir.resolve("model.safetensors");
-        Result r = run("train", "--embeddings", train.toString(), "--labels", labels.toString(), "--layers", "2,1",
+        CliRun r = run("train", "--embeddings", train.toString(), "--labels", labels.toString(), "--layers", "2,1",
                 "--epochs", "6", "--batch", "32", "--lr", "3e-3", "--geo-reg", "0.1", "--seed", "9", "--pooling", "cls",
                 "--out", model.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("saved"), r.out());
         assertTrue(r.err().contains("epoch 6/6") && r.err().contains("ETA") && r.err().contains("val accuracy"), r.err());
 
-        Result ev = run("evaluate", "--model", model.toString(), "--embeddings", test.toString(), "--labels",
+        CliRun ev = run("evaluate", "--model", model.toString(), "--embeddings", test.toString(), "--labels",
                 testLabels.toString(), "--json");
         assertEquals(0, ev.code(), ev.err());
         Map<String, Object> m = Json.parseObject(ev.out());
         double acc = ((Number) m.get("accuracy")).doubleValue();
         assertTrue(acc > 0.85, "accuracy " + acc);
         assertEquals(List.of("neg", "neu", "pos"), m.get("labels"));
-        Result text = run("evaluate", "--model", model.toString(), "--embeddings", test.toString(), "--labels",
+        CliRun text = run("evaluate", "--model", model.toString(), "--embeddings", test.toString(), "--labels",
                 testLabels.toString());
         assertTrue(text.out().contains("macro-F1") && text.out().contains("confusion"), text.out());
 
         Path csv = dir.resolve("pred.csv");
-        Result pr = run("predict", "--model", model.toString(), "--embeddings", test.toString(), "--out", csv.toString());
+        CliRun pr = run("predict", "--model", model.toString(), "--embeddings", test.toString(), "--out", csv.toString());
         assertEquals(0, pr.code(), pr.err());
         List<String> lines = Files.readAllLines(csv);
         assertEquals("index,label,p_neg,p_neu,p_pos", lines.getFirst());
@@ -155,12 +150,12 @@ class TrainCommandTest {
             Files.writeString(pair[1], sb);
         }
         Path model = dir.resolve("reg.safetensors");
-        Result r = run("train", "--task", "regression", "--preset", "vision", "--embeddings", train.toString(),
+        CliRun r = run("train", "--task", "regression", "--preset", "vision", "--embeddings", train.toString(),
                 "--labels", values.toString(), "--layers", "1", "--epochs", "15", "--batch", "32", "--lr", "3e-3",
                 "--quiet", "--out", model.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("validation rmse"), r.out());
-        Result ev = run("evaluate", "--model", model.toString(), "--embeddings", test.toString(), "--labels",
+        CliRun ev = run("evaluate", "--model", model.toString(), "--embeddings", test.toString(), "--labels",
                 testValues.toString(), "--json");
         assertEquals(0, ev.code(), ev.err());
         Map<String, Object> m = Json.parseObject(ev.out());
@@ -179,7 +174,7 @@ class TrainCommandTest {
         Path sel = dir.resolve("sel.json");
         Files.writeString(sel, "{\"method\": \"loes\", \"selected\": [1, 2], \"pooling\": \"mean\"}");
         Path model = dir.resolve("fromsel.safetensors");
-        Result r = run("train", "--embeddings", train.toString(), "--labels", labels.toString(), "--selection",
+        CliRun r = run("train", "--embeddings", train.toString(), "--labels", labels.toString(), "--selection",
                 sel.toString(), "--epochs", "1", "--val-fraction", "0", "--quiet", "--out", model.toString());
         assertEquals(0, r.code(), r.err());
         Probe p = Probe.load(model);
@@ -199,16 +194,16 @@ class TrainCommandTest {
             w.write(st);
         }
         Path model = dir.resolve("st.safetensors");
-        Result r = run("train", "--embeddings", st.toString(), "--labels", labels.toString(), "--layers", "1,2",
+        CliRun r = run("train", "--embeddings", st.toString(), "--labels", labels.toString(), "--layers", "1,2",
                 "--epochs", "3", "--batch", "32", "--lr", "3e-3", "--quiet", "--out", model.toString());
         assertEquals(0, r.code(), r.err());
-        Result ev = run("evaluate", "--model", model.toString(), "--embeddings", test.toString(), "--labels",
+        CliRun ev = run("evaluate", "--model", model.toString(), "--embeddings", test.toString(), "--labels",
                 testLabels.toString(), "--json");
         assertEquals(0, ev.code(), ev.err());
         assertTrue(((Number) Json.parseObject(ev.out()).get("accuracy")).doubleValue() > 0.8, ev.out());
     }
 
-    private static void assertBadInput(Result r, Path mustNotExist, String... mentions) throws IOException {
+    private static void assertBadInput(CliRun r, Path mustNotExist, String... mentions) throws IOException {
         assertEquals(2, r.code(), r.out() + r.err());
         assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
         assertTrue(r.err().startsWith("loes: error: "), r.err());
@@ -240,7 +235,7 @@ class TrainCommandTest {
         List<String> lines = Files.readAllLines(testLabels);
         lines.set(17, "angry");
         Files.write(odd, lines);
-        Result r = run("evaluate", "--model", model.toString(), "--embeddings", test.toString(), "--labels", odd.toString());
+        CliRun r = run("evaluate", "--model", model.toString(), "--embeddings", test.toString(), "--labels", odd.toString());
         assertBadInput(r, dir.resolve("none"), "'angry'", "row 17");
 
         Path narrow = dir.resolve("narrow.npy");

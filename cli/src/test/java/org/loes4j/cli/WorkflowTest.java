@@ -30,14 +30,9 @@ class WorkflowTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {
-    }
 
-    static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -59,12 +54,12 @@ class WorkflowTest {
         Path input = dir.resolve("speeches.csv");
         Files.writeString(input, csv);
         Path emb = dir.resolve("emb");
-        Result ex = run("extract", "--model", "all-MiniLM-L6-v2", "--input", input.toString(), "--text-column", "text",
+        CliRun ex = run("extract", "--model", "all-MiniLM-L6-v2", "--input", input.toString(), "--text-column", "text",
                 "--label-column", "era", "--pooling", "cls", "--max-length", "16", "--out", emb.toString());
         assertEquals(0, ex.code(), ex.err());
 
         Path sel = dir.resolve("sel.json");
-        Result s = run("select", "--embeddings", emb.resolve("embeddings.npy").toString(), "--labels",
+        CliRun s = run("select", "--embeddings", emb.resolve("embeddings.npy").toString(), "--labels",
                 emb.resolve("labels.npy").toString(), "--k", "2", "--calibration-fraction", "1.0", "--json", sel.toString());
         assertEquals(0, s.code(), s.err());
         assertTrue(s.out().contains("hidden-state indices"), s.out());
@@ -74,7 +69,7 @@ class WorkflowTest {
         assertEquals("all-MiniLM-L6-v2", ((Map<?, ?>) prov.get("extract")).get("model"));
 
         Path model = dir.resolve("probe.safetensors");
-        Result t = run("train", "--embeddings", emb.resolve("embeddings.npy").toString(), "--labels",
+        CliRun t = run("train", "--embeddings", emb.resolve("embeddings.npy").toString(), "--labels",
                 emb.resolve("labels.npy").toString(), "--selection", sel.toString(), "--epochs", "3", "--val-fraction", "0",
                 "--quiet", "--out", model.toString());
         assertEquals(0, t.code(), t.err());
@@ -84,7 +79,7 @@ class WorkflowTest {
         assertEquals("all-MiniLM-L6-v2", probe.inputMeta().get("model"));
 
         Path pred = dir.resolve("pred.csv");
-        Result p = run("predict", "--model", model.toString(), "--embeddings", emb.resolve("embeddings.npy").toString(),
+        CliRun p = run("predict", "--model", model.toString(), "--embeddings", emb.resolve("embeddings.npy").toString(),
                 "--out", pred.toString());
         assertEquals(0, p.code(), p.err());
         List<String> lines = Files.readAllLines(pred);
@@ -94,7 +89,7 @@ class WorkflowTest {
             assertTrue(!label.startsWith("=") && (!label.startsWith("'") || label.equals("'=middle")), line);
         }
 
-        Result e = run("evaluate", "--model", model.toString(), "--embeddings", emb.resolve("embeddings.npy").toString(),
+        CliRun e = run("evaluate", "--model", model.toString(), "--embeddings", emb.resolve("embeddings.npy").toString(),
                 "--labels", emb.resolve("labels.npy").toString(), "--json");
         assertEquals(0, e.code(), e.err());
         assertEquals(List.of("=middle", "early", "late, modern"), Json.parseObject(e.out()).get("labels"));
@@ -133,30 +128,30 @@ class WorkflowTest {
         Path labels = dir.resolve("labels.txt");
         Path layers = mixedWidthDirectory(labels);
         Path sel = dir.resolve("sel.json");
-        Result s = run("select", "--embeddings", layers.toString(), "--labels", labels.toString(), "--k", "2",
+        CliRun s = run("select", "--embeddings", layers.toString(), "--labels", labels.toString(), "--k", "2",
                 "--json", sel.toString());
         assertEquals(0, s.code(), s.err());
         assertTrue(s.out().contains("widths [8, 20, 5, 12]"), s.out());
         for (String baseline : List.of("last", "last-k", "random", "entropy", "curvature", "intrinsic", "exhaustive")) {
-            Result b = run("select", "--embeddings", layers.toString(), "--labels", labels.toString(), "--k", "2",
+            CliRun b = run("select", "--embeddings", layers.toString(), "--labels", labels.toString(), "--k", "2",
                     "--baseline", baseline);
             assertEquals(0, b.code(), baseline + ": " + b.err());
         }
-        Result last = run("select", "--embeddings", layers.toString(), "--labels", labels.toString(), "--k", "1",
+        CliRun last = run("select", "--embeddings", layers.toString(), "--labels", labels.toString(), "--k", "1",
                 "--baseline", "last");
         assertTrue(last.out().contains("selected: [3]"), last.out());
 
         Path model = dir.resolve("mixed.safetensors");
-        Result t = run("train", "--embeddings", layers.toString(), "--labels", labels.toString(), "--layers", "1,2",
+        CliRun t = run("train", "--embeddings", layers.toString(), "--labels", labels.toString(), "--layers", "1,2",
                 "--epochs", "200", "--lr", "3e-3", "--quiet", "--out", model.toString());
         assertEquals(0, t.code(), t.err());
         assertArrayEquals(new int[] {20, 5}, Probe.load(model).inputWidths());
-        Result e = run("evaluate", "--model", model.toString(), "--embeddings", layers.toString(), "--labels",
+        CliRun e = run("evaluate", "--model", model.toString(), "--embeddings", layers.toString(), "--labels",
                 labels.toString(), "--json");
         assertEquals(0, e.code(), e.err());
         assertTrue(((Number) Json.parseObject(e.out()).get("accuracy")).doubleValue() > 0.8, e.out());
         Path pred = dir.resolve("mixed.csv");
-        Result p = run("predict", "--model", model.toString(), "--embeddings", layers.toString(), "--out", pred.toString());
+        CliRun p = run("predict", "--model", model.toString(), "--embeddings", layers.toString(), "--out", pred.toString());
         assertEquals(0, p.code(), p.err());
         assertEquals(N + 1, Files.readAllLines(pred).size());
     }
@@ -167,10 +162,10 @@ class WorkflowTest {
         Path layers = mixedWidthDirectory(labels);
         Path layer0 = layers.resolve("layer_0.npy");
         byte[] before = Files.readAllBytes(layer0);
-        Result s = run("select", "--embeddings", layers.toString(), "--labels", labels.toString(), "--json", layer0.toString());
+        CliRun s = run("select", "--embeddings", layers.toString(), "--labels", labels.toString(), "--json", layer0.toString());
         assertEquals(2, s.code(), s.out());
         assertTrue(s.err().startsWith("loes: error: --json: ") && s.err().contains("is also the input"), s.err());
-        Result t = run("train", "--embeddings", layers.toString(), "--labels", labels.toString(), "--layers", "1",
+        CliRun t = run("train", "--embeddings", layers.toString(), "--labels", labels.toString(), "--layers", "1",
                 "--quiet", "--out", labels.toString());
         assertEquals(2, t.code(), t.out());
         assertTrue(t.err().contains("--out: ") && t.err().contains("is also the input"), t.err());
@@ -183,7 +178,7 @@ class WorkflowTest {
         Path out = dir.resolve("synth");
         assertEquals(0, run("synth", "--out", out.toString(), "--n", "30", "--layers", "3", "--dim", "4").code());
         byte[] before = Files.readAllBytes(out.resolve("embeddings.npy"));
-        Result again = run("synth", "--out", out.toString(), "--n", "30", "--layers", "3", "--dim", "4", "--seed", "8");
+        CliRun again = run("synth", "--out", out.toString(), "--n", "30", "--layers", "3", "--dim", "4", "--seed", "8");
         assertEquals(2, again.code(), again.out());
         assertTrue(again.err().startsWith("loes: error: --out: ") && again.err().contains("already holds"), again.err());
         assertArrayEquals(before, Files.readAllBytes(out.resolve("embeddings.npy")));
@@ -210,7 +205,7 @@ class WorkflowTest {
                     .start();
             Thread.sleep(300 + rng.nextInt(1500));
             p.destroyForcibly().waitFor();
-            Result again = run(concat(new String[] {"synth", "--out", out.toString()}, args));
+            CliRun again = run(concat(new String[] {"synth", "--out", out.toString()}, args));
             assertTrue(again.code() == 0 || again.err().contains("already holds"), again.err());
             try (var files = Files.list(out)) {
                 List<String> names = files.map(f -> f.getFileName().toString()).toList();
@@ -230,15 +225,15 @@ class WorkflowTest {
     void carefulUsersAreWarned() throws IOException {
         Path labels = dir.resolve("labels.txt");
         Path layers = mixedWidthDirectory(labels);
-        Result few = run("select", "--embeddings", layers.toString(), "--labels", labels.toString(), "--k", "2");
+        CliRun few = run("select", "--embeddings", layers.toString(), "--labels", labels.toString(), "--k", "2");
         assertEquals(0, few.code(), few.err());
         assertTrue(few.err().contains("loes: warning: the calibration split has 48 rows for layers up to width 20"),
                 few.err());
-        Result enough = run("select", "--embeddings", layers.toString(), "--labels", labels.toString(), "--k", "2",
+        CliRun enough = run("select", "--embeddings", layers.toString(), "--labels", labels.toString(), "--k", "2",
                 "--calibration-fraction", "1.0");
         assertTrue(!enough.err().contains("calibration split has"), enough.err());
 
-        Result t = run("train", "--embeddings", layers.toString(), "--labels", labels.toString(), "--layers", "1",
+        CliRun t = run("train", "--embeddings", layers.toString(), "--labels", labels.toString(), "--layers", "1",
                 "--epochs", "2", "--val-fraction", "0.05", "--quiet", "--out", dir.resolve("m.safetensors").toString());
         assertEquals(0, t.code(), t.err());
         assertTrue(t.err().contains("fewer than 5"), "12 validation rows over 3 classes: " + t.err());

@@ -1,5 +1,7 @@
 package org.loes4j.cli.demo;
 
+import org.loes4j.cli.CliRun;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,20 +51,15 @@ class DemoCommandTest {
         }
     }
 
-    private record Run(int code, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void withoutNpmItExitsWith2AndSaysWhatToInstall() {
         Path report = dir.resolve("report");
-        Run r = run("demo", "--quick", "--out-dir", report.toString());
+        CliRun r = run("demo", "--quick", "--out-dir", report.toString());
         assertEquals(Main.EXIT_BAD_INPUT, r.code(), r.err());
         assertTrue(r.err().contains("loes: error: cannot run") && r.err().contains("install Node.js and npm"), r.err());
         assertTrue(r.err().contains(StateOfTheUnion.PACKAGE.spec()), r.err());
@@ -73,7 +70,7 @@ class DemoCommandTest {
     void aCorruptCachedTarballIsNotUsed() throws IOException {
         Path data = Files.createDirectories(dir.resolve("data"));
         Files.writeString(data.resolve(StateOfTheUnion.PACKAGE.fileName()), "not a tarball");
-        Run r = run("demo", "--quick", "--out-dir", dir.resolve("report").toString());
+        CliRun r = run("demo", "--quick", "--out-dir", dir.resolve("report").toString());
         assertEquals(Main.EXIT_BAD_INPUT, r.code(), r.err());
         assertTrue(r.err().contains("has sha256") && r.err().contains("fetching it again"), r.err());
         assertTrue(r.err().contains("install Node.js and npm"), r.err());
@@ -81,19 +78,19 @@ class DemoCommandTest {
 
     @Test
     void badOptionsExitWith2NamingTheOption() throws IOException {
-        Run few = run("demo", "--max-passages", "10");
+        CliRun few = run("demo", "--max-passages", "10");
         assertEquals(Main.EXIT_BAD_INPUT, few.code());
         assertTrue(few.err().contains("max-passages: 10"), few.err());
-        Run k = run("demo", "--k", "0");
+        CliRun k = run("demo", "--k", "0");
         assertEquals(Main.EXIT_BAD_INPUT, k.code());
         assertTrue(k.err().contains("--k: 0"), k.err());
         Path project = dir.resolve("project");
         Files.createDirectories(project.resolve("src"));
-        Run out = run("demo", "--out-dir", project.toString());
+        CliRun out = run("demo", "--out-dir", project.toString());
         assertEquals(Main.EXIT_BAD_INPUT, out.code());
         assertTrue(out.err().contains("--out-dir: " + project) && out.err().contains("not a previous report"), out.err());
         assertTrue(Files.isDirectory(project.resolve("src")));
-        Run pooling = run("demo", "--pooling", "max");
+        CliRun pooling = run("demo", "--pooling", "max");
         assertEquals(Main.EXIT_BAD_INPUT, pooling.code());
         assertTrue(pooling.err().contains("pooling: 'max'"), pooling.err());
     }

@@ -1,5 +1,7 @@
 package org.loes4j.cli.demo;
 
+import org.loes4j.cli.CliRun;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,18 +28,13 @@ class VisionDemoTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /** Runs with the given system properties set, restoring them afterwards. */
-    private static Run runWith(String[][] props, String... args) {
+    private static CliRun runWith(String[][] props, String... args) {
         String[] saved = new String[props.length];
         for (int i = 0; i < props.length; i++) {
             saved[i] = System.getProperty(props[i][0]);
@@ -60,7 +57,7 @@ class VisionDemoTest {
     void withoutAptItExitsWith2AndSaysWhatToDo() {
         Assumptions.assumeFalse(FashionMnist.complete(FashionMnist.INSTALLED_DIR), "the package is installed here");
         Path report = dir.resolve("report");
-        Run r = runWith(new String[][] {{NpmPackage.DATA_DIR_PROPERTY, dir.resolve("data").toString()},
+        CliRun r = runWith(new String[][] {{NpmPackage.DATA_DIR_PROPERTY, dir.resolve("data").toString()},
                 {DebianPackage.APT_PROPERTY, dir.resolve("no-apt/apt-get").toString()}},
                 "demo", "--vision", "--quick", "--out-dir", report.toString());
         assertEquals(Main.EXIT_BAD_INPUT, r.code(), r.err());
@@ -87,7 +84,7 @@ class VisionDemoTest {
                 new byte[n * 28 * 28]));
         FashionMnistTest.writeGz(files.resolve(FashionMnist.TEST_LABELS), FashionMnistTest.idx(new int[] {n}, labels));
         Assumptions.assumeFalse(FashionMnist.complete(FashionMnist.INSTALLED_DIR), "the package is installed here");
-        Run r = runWith(new String[][] {{NpmPackage.DATA_DIR_PROPERTY, data.toString()},
+        CliRun r = runWith(new String[][] {{NpmPackage.DATA_DIR_PROPERTY, data.toString()},
                 {NpmPackage.NPM_PROPERTY, dir.resolve("no-npm/npm").toString()}},
                 "demo", "--vision", "--images", "70", "--out-dir", dir.resolve("report").toString());
         assertEquals(Main.EXIT_BAD_INPUT, r.code(), r.err());
@@ -97,13 +94,13 @@ class VisionDemoTest {
 
     @Test
     void textOptionsAndTooFewImagesAreRefused() {
-        Run pooling = run("demo", "--vision", "--max-length", "64", "--out-dir", dir.resolve("r").toString());
+        CliRun pooling = run("demo", "--vision", "--max-length", "64", "--out-dir", dir.resolve("r").toString());
         assertEquals(Main.EXIT_BAD_INPUT, pooling.code(), pooling.err());
         assertTrue(pooling.err().contains("belong to the text demo"), pooling.err());
-        Run few = run("demo", "--vision", "--images", "20", "--out-dir", dir.resolve("r").toString());
+        CliRun few = run("demo", "--vision", "--images", "20", "--out-dir", dir.resolve("r").toString());
         assertEquals(Main.EXIT_BAD_INPUT, few.code(), few.err());
         assertTrue(few.err().contains("--images: 20 is too few"), few.err());
-        Run textOnly = run("demo", "--image-size", "64", "--out-dir", dir.resolve("r").toString());
+        CliRun textOnly = run("demo", "--image-size", "64", "--out-dir", dir.resolve("r").toString());
         assertEquals(Main.EXIT_BAD_INPUT, textOnly.code(), textOnly.err());
         assertTrue(textOnly.err().contains("only with --vision"), textOnly.err());
     }
@@ -111,7 +108,7 @@ class VisionDemoTest {
     @Test
     void quickRunGoesFromNothingToAReport() throws IOException {
         Path report = dir.resolve("report");
-        Run r = run("demo", "--vision", "--quick", "--out-dir", report.toString());
+        CliRun r = run("demo", "--vision", "--quick", "--out-dir", report.toString());
         Assumptions.assumeFalse(r.code() == Main.EXIT_BAD_INPUT && (r.err().contains("cannot run")
                 || r.err().contains("failed (exit")), () -> "apt or npm cannot deliver the pinned packages: " + r.err());
         assertEquals(0, r.code(), r.err());
