@@ -131,8 +131,8 @@ final class ScaleTables {
             }
             report.paragraph("Growth with N, L, d and k: one-factor sweeps, 2 threads, `loes select --streaming`. "
                     + "m = D + c (the moment is m x m); ns / (row m^2) per core = 2 x pass / (rows accumulated x m^2) in "
-                    + "ns: constant when the pass is the rank-b update of the moment (2 m^2 flops a row would make "
-                    + "it 2 / (GFLOP/s per core)). layers = "
+                    + "ns: constant when the pass is the symmetric rank-b update of the moment (syrk, m^2 flops a row: "
+                    + "the value is then 1 / (GFLOP/s per core)). layers = "
                     + "`layersMs`, steps = sum of `stepNMs`, driver = `totalMs` (layers + steps + bookkeeping).");
             report.table(List.of("N x L x d", "k", "rows accumulated", "m", "pass s", "ns / (row m^2) per core",
                     "layers s", "steps s", "driver s", "wall s", "peak RSS MiB", "load start -> end"), g);
@@ -219,10 +219,10 @@ final class ScaleTables {
         fit.put("betaSecondsPerLd3kk", beta);
         report.put("costModel", fit);
         report.paragraph(Report.f("Cost model fitted to the 2-thread runs above: pass = a N' m^2 / M with a = %.3g s "
-                + "(= %.2f GFLOP/s per 2-thread executor if a row costs 2 m^2 flops); driver = alpha L d^3 + beta L d^3 "
+                + "(= %.1f GFLOP/s per 2-thread executor counting m^2 flops a row: the symmetric rank-b update, syrk); driver = alpha L d^3 + beta L d^3 "
                 + "k(k-1)/2 with alpha = %.3g s, beta = %.3g s; merge = ceil(log2 M) (8 m^2 / B + merge(m) + 2 "
                 + "serialise(m)), B = 10 Gbit/s assumed. Check against the runs it was fitted to (ratio = "
-                + "predicted / measured):", a, 2e-9 / a, alpha, beta));
+                + "predicted / measured):", a, 1e-9 / a, alpha, beta));
         report.table(List.of("N x L x d", "k", "pass s", "model pass s", "ratio", "driver s", "model driver s",
                 "ratio"), check);
 
