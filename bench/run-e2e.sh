@@ -3,7 +3,7 @@
 #
 #   bench/run-e2e.sh [--quick] [--no-build] [--threads T] HARNESS [-- HARNESS_ARGS...]
 #
-#   HARNESS       selection | training | encoder | vision | all
+#   HARNESS       selection | training | encoder | vision | scale | all
 #                   selection  loes select cold (fresh JVM per run: wall time, peak RSS) and warm (in-process),
 #                              N=3000 L=22 d=768 C=11 and N=2000 L=12 d=384 C=6, k=4 (+ calibration fraction 1.0)
 #                   training   15 epochs, N=10000, k=4, d=384, C=10, batch 128, with and without GeoReg (twice each,
@@ -11,6 +11,11 @@
 #                              closed form vs the eigenvalue route
 #                   encoder    bge-small-en-v1.5, every hidden state, batch 32: loes4j vs ONNX Runtime, 1 and 2
 #                              threads (a fresh JVM each)
+#                   scale      the statistics route (loes select --streaming, ./loes spark select --master local[2]):
+#                              pass rows/s at 200000x13x384 on 1, 2 threads and Spark, one-factor sweeps of N, L,
+#                              d, k around 100000x13x384 k=4, the merge, a fitted cost model (not in `all`: about
+#                              15 minutes, writes up to 4 GB under java.io.tmpdir; `-- --parts big` adds the
+#                              2000000x13x384 run on a 40 GB file, deleted after)
 #   --quick       smoke run on small shapes (seconds; numbers are NOT results, files are named smoke-e2e-*)
 #   --no-build    reuse bench/target (classes and target/e2e-classpath.txt)
 #   --threads T   loes4j threads of the harness JVM (selection's and training's work; default 2)
@@ -49,9 +54,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 case "$HARNESS" in
-  selection|training|encoder|vision|all) ;;
-  "") die "which harness? selection, training, encoder or all (see --help)" ;;
-  *) die "unknown harness '$HARNESS': selection, training, encoder or all" ;;
+  selection|training|encoder|vision|scale|all) ;;
+  "") die "which harness? selection, training, encoder, vision, scale or all (see --help)" ;;
+  *) die "unknown harness '$HARNESS': selection, training, encoder, vision, scale or all" ;;
 esac
 if [ "$HARNESS" = all ] && [ ${#EXTRA[@]} -gt 0 ]; then
   die "harness arguments (after --) need a single harness, not all"
@@ -85,6 +90,7 @@ quick_args() { # the small configuration of --quick, per harness
     training) echo "--rows 1000 --val-rows 200 --epochs 2 --dim 64 --repeats 1 --geo-batches 4 --eigen-batches 2" ;;
     encoder) echo "--lines 40 --passes 1 --warmup-passes 1" ;;
     vision) echo "--size 96 --images 8 --passes 1 --warmup-passes 0" ;;
+    scale) echo "--rate-shape 4000x4x64 --grid-base 3000x4x64 --grid-n 2000,3000 --grid-l 3,4 --grid-d 32,64 --grid-k 2,4" ;;
   esac
 }
 
@@ -95,6 +101,7 @@ run_one() { # $1 = harness
     training) class=org.loes4j.bench.e2e.TrainingE2E ;;
     encoder) class=org.loes4j.bench.e2e.EncoderE2E ;;
     vision) class=org.loes4j.bench.e2e.VisionE2E ;;
+    scale) class=org.loes4j.bench.e2e.ScaleE2E ;;
   esac
   args=()
   if [ "$QUICK" = 1 ]; then
