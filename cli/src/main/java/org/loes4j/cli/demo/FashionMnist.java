@@ -21,6 +21,14 @@ public final class FashionMnist {
             "39e172fe32dd318ebb3e512220c3beea2fa47d7e20bab348fb4e0922d6beefc0");
     /** Where {@code apt-get install dataset-fashion-mnist} puts the files. */
     public static final Path INSTALLED_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+    /** System property naming another installed directory to look in first (tests point it at an empty one). */
+    public static final String INSTALLED_DIR_PROPERTY = "loes4j.fashion-mnist.installed";
+
+    /** Where an installed copy is looked for: {@link #INSTALLED_DIR_PROPERTY}, else {@link #INSTALLED_DIR}. */
+    static Path installedDir() {
+        String p = System.getProperty(INSTALLED_DIR_PROPERTY);
+        return p == null || p.isBlank() ? INSTALLED_DIR : Path.of(p);
+    }
     /** The files' place inside the package's tree. */
     static final String PACKAGE_SUBDIR = "usr/share/datasets/fashion-mnist";
     public static final String TRAIN_IMAGES = "train-images-idx3-ubyte.gz";
@@ -70,9 +78,10 @@ public final class FashionMnist {
      * unpacked into {@code cacheDir}.
      */
     public static Path locate(Path cacheDir, Consumer<String> log) throws IOException {
-        if (complete(INSTALLED_DIR)) {
-            log.accept("using the installed package " + INSTALLED_DIR);
-            return INSTALLED_DIR;
+        Path installed = installedDir();
+        if (complete(installed)) {
+            log.accept("using the installed package " + installed);
+            return installed;
         }
         Path root = PACKAGE.unpack(DebianPackage.defaultAptCommand(), DebianPackage.defaultDpkgDebCommand(), cacheDir, log);
         Path dir = root.resolve(PACKAGE_SUBDIR);

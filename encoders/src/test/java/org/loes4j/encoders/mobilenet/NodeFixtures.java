@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Assertions;
 import org.loes4j.linalg.io.FileDigests;
 
 /**
@@ -100,7 +100,7 @@ final class NodeFixtures {
         Path tmp = Files.createTempDirectory(cache, ".npm-pack-");
         try {
             Result r = run(List.of(npm(), "pack", NSFWJS, "--pack-destination", tmp.toString(), "--ignore-scripts"), tmp);
-            Assumptions.assumeTrue(r.exit == 0, () -> "npm pack " + NSFWJS + " failed (exit " + r.exit + "; offline or no "
+            Assertions.assertTrue(r.exit == 0, () -> "npm pack " + NSFWJS + " failed (exit " + r.exit + "; offline or no "
                     + "registry?): " + r.tail());
             Path got = tmp.resolve("nsfwjs-4.3.0.tgz");
             if (!Files.isRegularFile(got)) {
@@ -135,7 +135,7 @@ final class NodeFixtures {
             Files.writeString(tmp.resolve("package.json"), "{\"private\": true}\n");
             Result r = run(List.of(npm(), "install", "--no-save", "--ignore-scripts", "--no-audit", "--no-fund",
                     "@tensorflow/tfjs@" + TFJS_VERSION, "@tensorflow/tfjs-backend-wasm@" + TFJS_VERSION), tmp);
-            Assumptions.assumeTrue(r.exit == 0, () -> "npm install @tensorflow/tfjs@" + TFJS_VERSION
+            Assertions.assertTrue(r.exit == 0, () -> "npm install @tensorflow/tfjs@" + TFJS_VERSION
                     + " failed (exit " + r.exit + "; offline or no registry?): " + r.tail());
             publishDirectory(tmp, home);
         } finally {
@@ -144,17 +144,17 @@ final class NodeFixtures {
         return modules;
     }
 
-    /** Skips the test unless {@code exe --version} runs. */
+    /** Fails the test, naming what to install, unless {@code exe --version} runs (Node.js and npm are prerequisites of the tests, like Maven). */
     static void requireTool(String exe, String what) throws InterruptedException {
         Result r;
         try {
             r = run(List.of(exe, "--version"), Path.of("."));
         } catch (IOException e) {
-            Assumptions.abort(what + " cannot be run ('" + exe + "': " + e.getMessage() + "); install Node.js and npm "
+            Assertions.fail(what + " cannot be run ('" + exe + "': " + e.getMessage() + "); install Node.js and npm "
                     + "or point -Dloes4j." + what + " at the executable");
             return;
         }
-        Assumptions.assumeTrue(r.exit == 0, () -> "'" + exe + " --version' failed: " + r.tail());
+        Assertions.assertTrue(r.exit == 0, () -> "'" + exe + " --version' failed: " + r.tail());
     }
 
     record Result(int exit, String output) {
