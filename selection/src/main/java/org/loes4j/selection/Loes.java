@@ -526,7 +526,7 @@ public final class Loes implements LayerSelector {
             LoesOptions v = o == null ? DEFAULTS : o;
             options.k(v.k()).task(v.task()).alpha(v.alpha()).gamma(v.gamma()).eta(v.eta()).lambda(v.lambda()).mu(v.mu())
                     .isotropyEps(v.isotropyEps()).accumulation(v.accumulation()).triangle(v.triangle())
-                    .calibrationFraction(v.calibrationFraction()).seed(v.seed());
+                    .calibrationFraction(v.calibrationFraction()).seed(v.seed()).score(v.score());
             return this;
         }
 

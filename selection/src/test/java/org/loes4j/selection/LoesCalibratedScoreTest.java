@@ -39,6 +39,9 @@ class LoesCalibratedScoreTest {
     void theDefaultIsThePaperScoreAndTheScaleIsInTheProvenance() {
         assertEquals(ScoreScale.PAPER, LoesOptions.builder().build().score());
         assertEquals("paper", LoesOptions.builder().build().asMap().get("score"));
+        LoesOptions o = calibrated().k(3).build();
+        assertEquals(o, Loes.builder().options(o).build().options(), "Loes.Builder.options keeps the score");
+        assertEquals(ScoreScale.CALIBRATED, Loes.builder().score(ScoreScale.CALIBRATED).build().options().score());
         Fixtures f = Fixtures.structured(8, 60, 5, 6, 4);
         SelectionResult r = loes.select(f.stack(), Labels.ofIntegers(f.longLabels()), calibrated().k(3).build());
         assertEquals("calibrated", ((java.util.Map<?, ?>) r.provenance().toMap().get("hyperParameters")).get("score"));

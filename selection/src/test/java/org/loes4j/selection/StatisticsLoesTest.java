@@ -162,6 +162,7 @@ class StatisticsLoesTest {
     }
 
     private static void check(String label, Fixtures f, LoesOptions o) {
+        assertEquals(o, loes(o).options());
         RouteAgreement.checkAllWays(label, loes(o), f.stack(), Labels.ofIntegers(f.longLabels()),
                 LoesReferenceTest.meanSquare(f.oneHot()), label.hashCode());
     }
