@@ -17,6 +17,7 @@ import org.loes4j.linalg.io.Json;
 import org.loes4j.selection.Accumulation;
 import org.loes4j.selection.Loes;
 import org.loes4j.selection.LoesOptions;
+import org.loes4j.selection.ScoreScale;
 import org.loes4j.selection.SelectionResult;
 import org.loes4j.selection.TriangleEstimator;
 import org.loes4j.selection.baselines.Baseline;
@@ -67,6 +68,11 @@ final class SelectCommand implements Runnable {
 
     @Option(names = "--triangle", defaultValue = "exact", description = "exact (default) or sampled:T.")
     String triangle;
+
+    @Option(names = "--score", defaultValue = "paper",
+            description = "Scale of the score's terms: paper (default; the paper's raw terms) or calibrated (1 - R^2 fit "
+                    + "terms, 1 / (1 + iso), a scale-free triangle term; see the README).")
+    String score;
 
     @Option(names = "--calibration-fraction", defaultValue = "0.2",
             description = "Fraction of rows scored (default ${DEFAULT-VALUE}; 1.0 uses every row).")
@@ -131,6 +137,11 @@ final class SelectCommand implements Runnable {
             case "stagewise" -> Accumulation.STAGEWISE;
             default -> throw new BadInputException("--accumulate: '" + accumulate + "', expected paper or stagewise");
         };
+        ScoreScale scale = switch (score) {
+            case "paper" -> ScoreScale.PAPER;
+            case "calibrated" -> ScoreScale.CALIBRATED;
+            default -> throw new BadInputException("--score: '" + score + "', expected paper or calibrated");
+        };
         TriangleEstimator tri;
         try {
             tri = TriangleEstimator.parse(triangle);
@@ -181,7 +192,7 @@ final class SelectCommand implements Runnable {
             try {
                 options = LoesOptions.builder().k(kUsed).task(t).alpha(alpha).gamma(gamma).eta(eta)
                         .lambda(lambda).mu(mu).isotropyEps(isotropyEps).accumulation(acc).triangle(tri)
-                        .calibrationFraction(calibrationFraction).seed(seed).build();
+                        .score(scale).calibrationFraction(calibrationFraction).seed(seed).build();
             } catch (IllegalArgumentException e) {
                 String m = String.valueOf(e.getMessage());
                 int colon = m.indexOf(": ");
@@ -287,6 +298,7 @@ final class SelectCommand implements Runnable {
         out.printf(Locale.ROOT, "loes select: %s, %d layers, N = %d (calibration %s), %s%s, k = %s%n",
                 base == null ? "LOES " + o.task().name().toLowerCase(Locale.ROOT).replace('_', '-')
                         + ", accumulate " + o.accumulation().name().toLowerCase(Locale.ROOT) + ", triangle " + o.triangle()
+                        + (o.score() == ScoreScale.PAPER ? "" : ", score " + o.score().name().toLowerCase(Locale.ROOT))
                         : "baseline " + base.cliName(),
                 stack.layerCount(), stack.rows(), p.get("calibrationRows"),
                 stack.uniformWidth() ? "d = " + stack.width(0) : "widths " + Arrays.toString(stack.widths()),

@@ -321,6 +321,8 @@ public final class Loes implements LayerSelector {
 
         final double[] fitLoss;
         final double[] score0;
+        /** The mean square of the centred targets, v(T) of the calibrated score (labelled). */
+        double targetMeanSquare;
         /** The raw ridge prediction P_l of every layer on T (labelled). */
         final DMatrix[] prediction;
         final List<Integer> selected = new ArrayList<>();
@@ -350,6 +352,7 @@ public final class Loes implements LayerSelector {
             // 1. Initialisation: score0 of every layer, the argmin is the first pick.
             long t1 = System.nanoTime();
             DMatrix tc = labelled ? linalg.center(t) : null;
+            targetMeanSquare = labelled ? meanSquare(tc) : Double.NaN;
             for (int p = 0; p < layerCount; p++) {
                 initialise(p, tc);
             }
@@ -393,7 +396,7 @@ public final class Loes implements LayerSelector {
             } else {
                 fitLoss[p] = Double.NaN;
             }
-            score0[p] = score.initial(fitLoss[p], geometry.isotropy(p));
+            score0[p] = score.initial(fitLoss[p], targetMeanSquare, geometry.isotropy(p));
         }
 
         /**
@@ -407,8 +410,10 @@ public final class Loes implements LayerSelector {
         private Pick step(int s, DMatrix r) {
             DMatrix rc = null;
             Orthogonaliser orth = null;
+            double residualMeanSquare = Double.NaN;
             if (labelled) {
                 rc = linalg.center(r);
+                residualMeanSquare = meanSquare(rc);
                 orth = Orthogonaliser.against(selected, geometry, linalg, factors, o.mu(), o.lambda(), implicitLimit,
                         classOf, classes);
             }
@@ -427,6 +432,7 @@ public final class Loes implements LayerSelector {
                 }
                 double resLoss = Double.NaN;
                 double tri = 0;
+                double triangleBound = 0;
                 DMatrix resid = null;
                 if (labelled) {
                     DMatrix cg = null;
@@ -451,9 +457,11 @@ public final class Loes implements LayerSelector {
                     if (cg != null) {
                         tri = o.triangle().isExact() ? TriangleArea.exact(cg)
                                 : TriangleArea.sampled(cg, o.triangle().draws(), triangleRandom(s, p));
+                        triangleBound = TriangleArea.bound(cg);
                     }
                 }
-                double candidateScore = score.step(resLoss, geometry.isotropy(p), red, tri);
+                double candidateScore = score.step(resLoss, residualMeanSquare, geometry.isotropy(p), red, tri,
+                        triangleBound);
                 requireFinite(candidateScore, "step " + s + ", candidate layer " + geometry.layerIndex(p));
                 table.add(new SelectionResult.Candidate(geometry.layerIndex(p), resLoss, geometry.isotropy(p), red, tri,
                         candidateScore));
@@ -597,7 +605,7 @@ public final class Loes implements LayerSelector {
             LoesOptions v = o == null ? DEFAULTS : o;
             options.k(v.k()).task(v.task()).alpha(v.alpha()).gamma(v.gamma()).eta(v.eta()).lambda(v.lambda()).mu(v.mu())
                     .isotropyEps(v.isotropyEps()).accumulation(v.accumulation()).triangle(v.triangle())
-                    .calibrationFraction(v.calibrationFraction()).seed(v.seed());
+                    .calibrationFraction(v.calibrationFraction()).seed(v.seed()).score(v.score());
             return this;
         }
 
@@ -658,6 +666,12 @@ public final class Loes implements LayerSelector {
         /** Default exact. */
         public Builder triangle(TriangleEstimator v) {
             options.triangle(v);
+            return this;
+        }
+
+        /** The scale of the score's terms (default paper; {@link ScoreScale}). */
+        public Builder score(ScoreScale v) {
+            options.score(v);
             return this;
         }
 

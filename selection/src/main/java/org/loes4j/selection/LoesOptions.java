@@ -23,10 +23,11 @@ import org.loes4j.selection.metrics.Isotropy;
  * @param triangle            exact (default) or sampled:T
  * @param calibrationFraction fraction of rows in the calibration set (0.2; 1.0 uses every row, undrawn)
  * @param seed                seed of the calibration split and of the sampled triangle estimator (42)
+ * @param score               the scale of the score's terms: paper (default) or calibrated ({@link ScoreScale})
  */
 public record LoesOptions(int k, Task task, double alpha, double gamma, double eta, double lambda, double mu,
                           double isotropyEps, Accumulation accumulation, TriangleEstimator triangle,
-                          double calibrationFraction, long seed) {
+                          double calibrationFraction, long seed, ScoreScale score) {
 
     public LoesOptions {
         if (k < 1) {
@@ -40,6 +41,9 @@ public record LoesOptions(int k, Task task, double alpha, double gamma, double e
         }
         if (triangle == null) {
             throw new IllegalArgumentException("triangle: null");
+        }
+        if (score == null) {
+            throw new IllegalArgumentException("score: null");
         }
         checkWeight("alpha", alpha);
         checkWeight("gamma", gamma);
@@ -84,6 +88,7 @@ public record LoesOptions(int k, Task task, double alpha, double gamma, double e
         b.triangle = triangle;
         b.calibrationFraction = calibrationFraction;
         b.seed = seed;
+        b.score = score;
         return b;
     }
 
@@ -102,10 +107,11 @@ public record LoesOptions(int k, Task task, double alpha, double gamma, double e
         m.put("triangle", triangle.toString());
         m.put("calibrationFraction", calibrationFraction);
         m.put("seed", seed);
+        m.put("score", score.name().toLowerCase(java.util.Locale.ROOT));
         return m;
     }
 
-    /** Mutable builder; {@link #build()} validates. A null task, accumulation or triangle means the default. */
+    /** Mutable builder; {@link #build()} validates. A null task, accumulation, triangle or score means the default. */
     public static final class Builder {
         private int k = 4;
         private Task task = Task.CLASSIFICATION;
@@ -119,6 +125,7 @@ public record LoesOptions(int k, Task task, double alpha, double gamma, double e
         private TriangleEstimator triangle = TriangleEstimator.exact();
         private double calibrationFraction = 0.2;
         private long seed = 42;
+        private ScoreScale score = ScoreScale.PAPER;
 
         private Builder() {
         }
@@ -183,9 +190,14 @@ public record LoesOptions(int k, Task task, double alpha, double gamma, double e
             return this;
         }
 
+        public Builder score(ScoreScale v) {
+            score = v == null ? ScoreScale.PAPER : v;
+            return this;
+        }
+
         public LoesOptions build() {
             return new LoesOptions(k, task, alpha, gamma, eta, lambda, mu, isotropyEps, accumulation, triangle,
-                    calibrationFraction, seed);
+                    calibrationFraction, seed, score);
         }
     }
 }

@@ -258,7 +258,7 @@ final class StatisticsLoes {
             } else {
                 fitLoss[p] = Double.NaN;
             }
-            score0[p] = score.initial(fitLoss[p], iso[p]);
+            score0[p] = score.initial(fitLoss[p], targetSq / ((double) n * c), iso[p]);
         }
 
         /** The winner of a step, and what the accumulation needs of it. */
@@ -300,6 +300,7 @@ final class StatisticsLoes {
                 }
                 double resLoss = Double.NaN;
                 double tri = 0;
+                double triangleBound = 0;
                 DMatrix b = null;
                 DMatrix w = null;
                 if (labelled) {
@@ -323,9 +324,10 @@ final class StatisticsLoes {
                         DMatrix cg = centroidGram(xtT);
                         tri = o.triangle().isExact() ? TriangleArea.exact(cg)
                                 : TriangleArea.sampled(cg, o.triangle().draws(), triangleRandom(s, p));
+                        triangleBound = TriangleArea.bound(cg);
                     }
                 }
-                double candidateScore = score.step(resLoss, iso[p], red, tri);
+                double candidateScore = score.step(resLoss, rr / ((double) n * c), iso[p], red, tri, triangleBound);
                 requireFinite(candidateScore, "step " + s + ", candidate layer " + stats.layerIndex(p));
                 table.add(new SelectionResult.Candidate(stats.layerIndex(p), resLoss, iso[p], red, tri, candidateScore));
                 if (candidateScore < bestScore || best < 0) {

@@ -103,6 +103,32 @@ class StatisticsLoesTest {
         RouteAgreement.checkAllWays("mixed label-free", loes(o), g.stack(), null, 1, 6);
     }
 
+    /** The calibrated score ({@link ScoreScale#CALIBRATED}) on both routes: classification (both accumulations,
+     *  exact and sampled triangle, uniform and mixed widths), regression and label-free. */
+    @Test
+    void calibratedScoreAsInMemory() {
+        LoesOptions cal = LoesOptions.builder().calibrationFraction(1.0).score(ScoreScale.CALIBRATED).build();
+        for (Accumulation a : Accumulation.values()) {
+            check("calibrated " + a, Fixtures.structured(1067, 60, 5, 8, 4), cal.toBuilder().k(4).accumulation(a).build());
+            check("calibrated sampled " + a, Fixtures.structured(43, 60, 5, 6, 5),
+                    cal.toBuilder().k(3).accumulation(a).triangle(TriangleEstimator.sampled(200)).build());
+            Fixtures m = Fixtures.mixed(565, 60, LoesMixedWidthTest.WIDTHS, 4);
+            RouteAgreement.checkAllWays("calibrated mixed " + a, loes(cal.toBuilder().k(4).seed(17).accumulation(a).build()),
+                    m.stack(), Labels.ofIntegers(m.longLabels()), LoesReferenceTest.meanSquare(m.oneHot()), 4);
+            Fixtures f = Fixtures.structured(77, 50, 5, 6, 3);
+            double[][] t = f.regressionTargets(2, 5);
+            RouteAgreement.checkAllWays("calibrated regression " + a,
+                    loes(cal.toBuilder().k(3).task(Task.REGRESSION).accumulation(a).build()), f.stack(),
+                    Labels.regression(DMatrix.of(t)), LoesReferenceTest.meanSquare(t), 3);
+        }
+        check("calibrated split", Fixtures.structured(47, 100, 4, 5, 3),
+                LoesOptions.builder().k(2).calibrationFraction(0.5).seed(9).score(ScoreScale.CALIBRATED).build());
+        SelectionResult r = RouteAgreement.checkAllWays("calibrated label-free",
+                loes(cal.toBuilder().k(4).task(Task.LABEL_FREE).build()), Fixtures.structured(91, 40, 6, 6, 3).stack(),
+                null, 1, 4);
+        assertEquals(3, r.steps().size());
+    }
+
     /** Wider, strongly correlated layers with N just above the total width (300 rows, 6 x 48 = 288 columns). */
     @Test
     void widerLayersNearTheBoundary() {
@@ -136,6 +162,7 @@ class StatisticsLoesTest {
     }
 
     private static void check(String label, Fixtures f, LoesOptions o) {
+        assertEquals(o, loes(o).options());
         RouteAgreement.checkAllWays(label, loes(o), f.stack(), Labels.ofIntegers(f.longLabels()),
                 LoesReferenceTest.meanSquare(f.oneHot()), label.hashCode());
     }

@@ -65,6 +65,33 @@ public final class TriangleArea {
     }
 
     /**
+     * The largest value {@link #exact} can take for centroids of this spread:
+     * {@code (sqrt 3 / 4) ((C - 2) / C) D}, with {@code D = (1/C^2) sum_ij |mu_i - mu_j|^2
+     * = (2/C) tr g - (2/C^2) sum_ij g_ij} the mean squared distance over ordered pairs with replacement. By
+     * Weitzenboeck's inequality ({@code a^2 + b^2 + c^2 >= 4 sqrt(3) area}, equality for an equilateral triangle) a
+     * triangle's area is at most {@code (sqrt 3 / 12)} times the sum of its squared sides; summed over the
+     * {@code C (C-1) (C-2)} ordered triplets of distinct classes each ordered pair of distinct classes is a side
+     * {@code 3 (C - 2)} times, which gives the bound, reached exactly when the centroids form a regular simplex.
+     * Scales with the square of the features, as the area does. 0 for C &lt; 3.
+     */
+    public static double bound(DMatrix g) {
+        int c = g.rows();
+        if (c < 3) {
+            return 0;
+        }
+        double trace = 0;
+        double all = 0;
+        for (int i = 0; i < c; i++) {
+            trace += g.get(i, i);
+            for (int j = 0; j < c; j++) {
+                all += g.get(i, j);
+            }
+        }
+        double meanSquaredDistance = Math.max(0, 2 * trace / c - 2 * all / ((double) c * c));
+        return Math.sqrt(3) / 4 * (c - 2) / c * meanSquaredDistance;
+    }
+
+    /**
      * A centroid Gram {@code M MT} re-expressed for centroids taken relative to their mean:
      * {@code H g H} with {@code H = I - 11T / C} (areas are unchanged). Returns a new matrix.
      */
