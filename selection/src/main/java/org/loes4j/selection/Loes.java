@@ -513,45 +513,24 @@ public final class Loes implements LayerSelector {
             return alphaDual;
         }
 
-        /**
-         * Rejects a non-finite score: with embeddings of very large magnitude (~1e9) the unscaled lambda and mu
-         * of the spec fall below float64 rounding and the regularised systems carry no information.
-         */
         private void requireFinite(double value, String where) {
-            if (!Double.isFinite(value)) {
-                throw new IllegalArgumentException("embeddings: " + where + " scores " + value + "; values of this "
-                        + "magnitude make the ridge systems (lambda " + o.lambda() + ", mu " + o.mu()
-                        + ", not scaled) singular in float64; rescale the embeddings");
-            }
+            GreedyPicks.requireFinite(o, value, where);
         }
 
         private SplittableRandom triangleRandom(int s, int p) {
-            return new SplittableRandom(o.seed() ^ (((long) s << 32) | geometry.layerIndex(p)));
+            return GreedyPicks.triangleRandom(o, s, geometry.layerIndex(p));
         }
 
         int[] selectedLayers() {
-            int[] out = new int[selected.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = geometry.layerIndex(selected.get(i));
-            }
-            return out;
+            return GreedyPicks.layerIndices(selected, geometry::layerIndex);
         }
 
         double[] stepScores() {
-            double[] out = new double[scores.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = scores.get(i);
-            }
-            return out;
+            return GreedyPicks.stepScores(scores);
         }
 
         List<SelectionResult.LayerScore> layerScores() {
-            List<SelectionResult.LayerScore> out = new ArrayList<>();
-            for (int p = 0; p < layerCount; p++) {
-                out.add(new SelectionResult.LayerScore(geometry.layerIndex(p), fitLoss[p], geometry.isotropy(p),
-                        score0[p], Map.of()));
-            }
-            return out;
+            return GreedyPicks.layerScores(layerCount, geometry::layerIndex, fitLoss, geometry::isotropy, score0);
         }
     }
 

@@ -440,40 +440,23 @@ final class StatisticsLoes {
         }
 
         private void requireFinite(double value, String where) {
-            if (!Double.isFinite(value)) {
-                throw new IllegalArgumentException("embeddings: " + where + " scores " + value + "; values of this "
-                        + "magnitude make the ridge systems (lambda " + o.lambda() + ", mu " + o.mu()
-                        + ", not scaled) singular in float64; rescale the embeddings");
-            }
+            GreedyPicks.requireFinite(o, value, where);
         }
 
-        /** The generator of {@link Loes}: {@code seed ^ (step << 32 | layer index)}. */
         private SplittableRandom triangleRandom(int s, int p) {
-            return new SplittableRandom(o.seed() ^ (((long) s << 32) | stats.layerIndex(p)));
+            return GreedyPicks.triangleRandom(o, s, stats.layerIndex(p));
         }
 
         int[] selectedLayers() {
-            int[] out = new int[selected.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = stats.layerIndex(selected.get(i));
-            }
-            return out;
+            return GreedyPicks.layerIndices(selected, stats::layerIndex);
         }
 
         double[] stepScores() {
-            double[] out = new double[scores.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = scores.get(i);
-            }
-            return out;
+            return GreedyPicks.stepScores(scores);
         }
 
         List<SelectionResult.LayerScore> layerScores() {
-            List<SelectionResult.LayerScore> out = new ArrayList<>();
-            for (int p = 0; p < layerCount; p++) {
-                out.add(new SelectionResult.LayerScore(stats.layerIndex(p), fitLoss[p], iso[p], score0[p], Map.of()));
-            }
-            return out;
+            return GreedyPicks.layerScores(layerCount, stats::layerIndex, fitLoss, p -> iso[p], score0);
         }
     }
 
